@@ -1,0 +1,46 @@
+package org.activedefense.parse;
+
+import java.time.Instant;
+
+/**
+ * One PAN-OS log line as typed columns of the {@code firewall_log} table.
+ *
+ * <p>Every text field comes from the network and is attacker-controlled; the parser guarantees only
+ * that {@link #srcIp}/{@link #dstIp} are canonical IP address literals, ports are 0..65535, and no
+ * field holds a NUL character. Fields the line does not carry are {@code null}.
+ */
+public final class LogRecord {
+
+    /** How the body was recognised. */
+    public enum Format { CSV, KV }
+
+    public Instant receivedAt;
+    /** Syslog host name of the innermost header, or the sender address when the header has none. */
+    public String device;
+    /** Address of the peer that sent the datagram or opened the connection. */
+    public String sender;
+    public Format format;
+    public String logType;
+    public String subtype;
+    public String srcIp;
+    public String dstIp;
+    public Integer srcPort;
+    public Integer dstPort;
+    public String srcLocation;
+    public String dstLocation;
+    public String srcUser;
+    public String srcZone;
+    public String dstZone;
+    public String ruleName;
+    public String ruleUuid;
+    public String action;
+    public String protocol;
+    public String application;
+    public String threatName;
+    public Long threatId;
+    public String severity;
+    /** The firewall's own time stamp (generated time), resolved in the device's time zone. */
+    public Instant generatedAt;
+    /** The whole line as received (after framing), or null when raw-line keeping is off. */
+    public String raw;
+}
