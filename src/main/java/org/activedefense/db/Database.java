@@ -1,0 +1,148 @@
+package org.activedefense.db;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one PostgreSQL the service uses: an external server when {@code db.url} is set, otherwise an
+ * embedded one whose data survives restarts; pooled, and migrated to the current schema on start.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource dataSource;
+    private final String jdbcUrl;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl) {
+        this.embedded = embedded;
+        this.dataSource = dataSource;
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    /** Connects (starting the embedded server first when {@code settings.url} is blank) and migrates. */
+    public static Database open(DatabaseSettings settings) throws IOException {
+        EmbeddedPostgres embedded = null;
+        String url = settings.url();
+        String user = settings.user();
+        String password = settings.password();
+        if (url == null || url.isBlank()) {
+            embedded = startEmbedded(settings);
+            url = embedded.getJdbcUrl("postgres", "postgres");
+            user = "postgres";
+            password = "";
+        }
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("active-defense-db");
+        pool.setJdbcUrl(withDriverDefaults(url));
+        pool.setUsername(user);
+        pool.setPassword(password);
+        pool.setMaximumPoolSize(settings.poolSize());
+        // Fail fast at start rather than serving an EDL we cannot back with data.
+        pool.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            closeQuietly(embedded);
+            throw e;
+        }
+        Database database = new Database(embedded, dataSource, url);
+        database.migrate();
+        return database;
+    }
+
+    private static EmbeddedPostgres startEmbedded(DatabaseSettings settings) throws IOException {
+        Path dataDir = Path.of(settings.embeddedDataDir()).toAbsolutePath();
+        Files.createDirectories(dataDir);
+        LOG.info("Starting embedded PostgreSQL with data in {}", dataDir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                // zonky turns synchronous_commit off for tests; a security log store keeps it on.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("listen_addresses", "localhost")
+                .setServerConfig("shared_buffers", settings.embeddedSharedBuffers());
+        if (settings.embeddedPort() > 0) {
+            builder.setPort(settings.embeddedPort());
+        }
+        EmbeddedPostgres pg = builder.start();
+        LOG.info("Embedded PostgreSQL listening on localhost:{} (user postgres, database postgres)", pg.getPort());
+        return pg;
+    }
+
+    private static String withDriverDefaults(String url) {
+        // Batched INSERTs (device and reject upserts) become multi-row statements.
+        if (url.contains("reWriteBatchedInserts")) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+    }
+
+    private void migrate() {
+        var result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info("Database schema at version {} ({} migration(s) applied now)",
+                result.targetSchemaVersion, result.migrationsExecuted);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /** The JDBC URL in use, without credentials. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** The port of the embedded server, or -1 for an external one. */
+    public int embeddedPort() {
+        return embedded == null ? -1 : embedded.getPort();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        closeQuietly(embedded);
+    }
+
+    private static void closeQuietly(EmbeddedPostgres pg) {
+        if (pg == null) {
+            return;
+        }
+        try {
+            pg.close();
+        } catch (IOException e) {
+            LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}

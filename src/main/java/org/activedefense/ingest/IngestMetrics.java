@@ -1,0 +1,96 @@
+package org.activedefense.ingest;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.activedefense.ingest.SyslogFrame.Transport;
+
+/** The ingest flow's counters, exported as {@code activedefense_*} metrics. */
+public final class IngestMetrics {
+
+    /** Why a frame was not queued for storage at all. */
+    public enum DropCause { QUEUE_FULL, SENDER_NOT_ALLOWED }
+
+    private final Map<Transport, Counter> received = new EnumMap<>(Transport.class);
+    private final Map<Transport, Counter> rejected = new EnumMap<>(Transport.class);
+    private final Map<Transport, Map<DropCause, Counter>> dropped = new EnumMap<>(Transport.class);
+    private final Counter stored;
+    private final Counter rejectsStored;
+    private final Counter oversized;
+    private final Timer batchWrite;
+    private final MeterRegistry registry;
+
+    public IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (Transport t : Transport.values()) {
+            String transport = t.name().toLowerCase();
+            received.put(t, Counter.builder("activedefense.syslog.frames.received")
+                    .description("Syslog frames received").tag("transport", transport).register(registry));
+            rejected.put(t, Counter.builder("activedefense.log.lines.rejected")
+                    .description("Lines that could not be parsed or framed (kept in rejected_line)")
+                    .tag("transport", transport).register(registry));
+            Map<DropCause, Counter> byCause = new EnumMap<>(DropCause.class);
+            for (DropCause cause : DropCause.values()) {
+                byCause.put(cause, Counter.builder("activedefense.syslog.frames.dropped")
+                        .description("Frames not stored: ingest queue full (UDP only) or sender not allowed")
+                        .tag("transport", transport).tag("cause", cause.name().toLowerCase()).register(registry));
+            }
+            dropped.put(t, byCause);
+        }
+        stored = Counter.builder("activedefense.log.lines.stored")
+                .description("Log rows committed to firewall_log").register(registry);
+        rejectsStored = Counter.builder("activedefense.rejected.lines.stored")
+                .description("Rejected lines committed to rejected_line").register(registry);
+        oversized = Counter.builder("activedefense.syslog.frames.oversized")
+                .description("Frames longer than syslog.max-frame-bytes").register(registry);
+        batchWrite = Timer.builder("activedefense.log.batch.write")
+                .description("Time to write one batch to PostgreSQL").register(registry);
+    }
+
+    public void received(Transport transport) {
+        received.get(transport).increment();
+    }
+
+    public void rejected(Transport transport) {
+        rejected.get(transport).increment();
+    }
+
+    public void dropped(Transport transport, DropCause cause) {
+        dropped.get(transport).get(cause).increment();
+    }
+
+    public void oversized() {
+        oversized.increment();
+    }
+
+    public void stored(int rows) {
+        stored.increment(rows);
+    }
+
+    public void rejectsStored(int rows) {
+        rejectsStored.increment(rows);
+    }
+
+    public void batchWritten(long nanos) {
+        batchWrite.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void queueGauge(Supplier<Number> depth) {
+        Gauge.builder("activedefense.ingest.queue.depth", depth)
+                .description("Lines waiting to be written").register(registry);
+    }
+
+    public double storedCount() {
+        return stored.count();
+    }
+
+    public double droppedCount(Transport transport, DropCause cause) {
+        return dropped.get(transport).get(cause).count();
+    }
+}

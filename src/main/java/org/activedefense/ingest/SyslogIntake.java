@@ -1,0 +1,54 @@
+package org.activedefense.ingest;
+
+import org.activedefense.ingest.IngestMetrics.DropCause;
+import org.activedefense.parse.LogRecord;
+import org.activedefense.parse.PanosLogParser;
+import org.activedefense.parse.RejectedLineException;
+
+/**
+ * Takes each framed syslog message from a listener route: parses it, and queues the typed record
+ * (or the rejection with its reason) for the batch writer.
+ *
+ * <p>Stream transports wait for room in the queue (back-pressure reaches the sender through TCP);
+ * UDP cannot be slowed down, so a datagram that finds the queue full is dropped and counted.
+ */
+public final class SyslogIntake {
+
+    private final PanosLogParser parser;
+    private final LogBatchWriter writer;
+    private final IngestMetrics metrics;
+
+    public SyslogIntake(PanosLogParser parser, LogBatchWriter writer, IngestMetrics metrics) {
+        this.parser = parser;
+        this.writer = writer;
+        this.metrics = metrics;
+    }
+
+    /** Handles one frame from a TCP or TLS connection, waiting while the queue is full. */
+    public void acceptStreamFrame(SyslogFrame frame) throws InterruptedException {
+        metrics.received(frame.transport());
+        writer.put(toQueueItem(frame));
+    }
+
+    /** Handles one UDP datagram; drops and counts it when the queue is full. */
+    public void acceptDatagram(SyslogFrame frame) {
+        metrics.received(frame.transport());
+        if (!writer.offer(toQueueItem(frame))) {
+            metrics.dropped(frame.transport(), DropCause.QUEUE_FULL);
+        }
+    }
+
+    private Object toQueueItem(SyslogFrame frame) {
+        if (frame.refusal() != null) {
+            metrics.rejected(frame.transport());
+            return new RejectedLine(frame.receivedAt(), frame.sender(), frame.transport(), frame.refusal(), frame.text());
+        }
+        try {
+            LogRecord record = parser.parse(frame.text(), frame.sender(), frame.receivedAt());
+            return record;
+        } catch (RejectedLineException e) {
+            metrics.rejected(frame.transport());
+            return new RejectedLine(frame.receivedAt(), frame.sender(), frame.transport(), e.getMessage(), frame.text());
+        }
+    }
+}
