@@ -151,7 +151,7 @@ class IngestTest {
         String a = RunningService.octetCounted("<14>1 2026-11-22T13:00:00+00:00 fw-octet - - - - "
                 + PanosLines.traffic(Map.of(25, "1001")));
         String b = RunningService.octetCounted("<14>1 2026-11-22T13:00:00+00:00 fw-octet - - - - "
-                + PanosLines.traffic(Map.of(25, "1002", 41, "Café, \"quoted\" ünïcode")));
+                + PanosLines.traffic(Map.of(25, "1002", 41, "\"Café, \"\"quoted\"\" ünïcode\"")));
         String c = RunningService.octetCounted("<14>1 2026-11-22T13:00:00+00:00 fw-octet - - - - "
                 + PanosLines.traffic(Map.of(25, "1003")));
         byte[] all = (a + b + c).getBytes(StandardCharsets.UTF_8);
