@@ -3,12 +3,27 @@ package org.activedefense;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.activedefense.admin.AdminAccounts;
+import org.activedefense.admin.AdminGate;
+import org.activedefense.admin.BlacklistQuery;
+import org.activedefense.admin.EngineControl;
+import org.activedefense.admin.JsonResponses;
 import org.activedefense.db.Database;
+import org.activedefense.detect.DetectionEngine;
+import org.activedefense.detect.DetectionSettings;
+import org.activedefense.notify.DeviceSilenceWatch;
+import org.activedefense.notify.MailOutbox;
+import org.activedefense.notify.OffenderDigest;
+import org.activedefense.notify.SmtpSettings;
+import org.activedefense.policy.AddressPolicy;
+import org.activedefense.publish.EdlHttp;
+import org.activedefense.publish.EdlPublisher;
 import org.activedefense.db.DatabaseSettings;
 import org.activedefense.ingest.IngestMetrics;
 import org.activedefense.ingest.LogBatchWriter;
@@ -73,6 +88,55 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("syslogDatagramFraming", new SyslogDatagramFraming(maxFrame, allowlist, metrics));
         context.getRegistry().bind("syslogStreamFraming",
                 new SyslogStreamFraming(maxFrame, Transport.TCP, allowlist, metrics));
+
+        configureDetection(context, p, database);
+        configureAdmin(context, p, database);
+    }
+
+    private static void configureDetection(CamelContext context, Settings p, Database database) {
+        DetectionSettings detection = new DetectionSettings(
+                p.integer("detect.port-scan.ports"),
+                p.integer("detect.port-scan.window-minutes"),
+                p.integer("detect.host-sweep.hosts"),
+                p.integer("detect.host-sweep.window-minutes"),
+                p.integer("detect.vulnerability.level"),
+                p.list("detect.vulnerability.subtypes"),
+                p.integer("detect.vulnerability.window-minutes"),
+                p.integer("detect.refresh-window-minutes"),
+                java.util.Set.copyOf(p.list("detect.simulate-cases")));
+        AddressPolicy policy = AddressPolicy.of(p.text("policy.own-networks"), p.text("policy.allowlist"));
+        context.getRegistry().bind("addressPolicy", policy);
+        context.getRegistry().bind("detectionEngine",
+                new DetectionEngine(database.dataSource(), () -> detection, policy, p.text("camel.main.name")));
+
+        MeterRegistry meters = meterRegistry(context);
+        EdlPublisher edl = new EdlPublisher(database.dataSource(), p.integer("edl.max-entries"),
+                p.bool("edl.aggregate-cidrs"), p.integer("edl.cache-seconds"),
+                p.text("edl.username"), p.text("edl.password"), meters);
+        context.getRegistry().bind("edlPublisher", edl);
+        context.getRegistry().bind("edlHttp", new EdlHttp(edl));
+
+        SmtpSettings smtp = new SmtpSettings(p.text("mail.smtp.host"), p.integer("mail.smtp.port"),
+                p.text("mail.smtp.username"), p.text("mail.smtp.password"), p.text("mail.smtp.security"),
+                p.integer("mail.smtp.timeout-ms"));
+        context.getRegistry().bind("smtpSettings", smtp);
+        context.getRegistry().bind("mailSession", smtp.session());
+        String zone = p.text("mail.time-zone");
+        context.getRegistry().bind("offenderDigest", new OffenderDigest(p.integer("mail.max-addresses-per-mail"),
+                zone.isEmpty() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zone)));
+        context.getRegistry().bind("mailOutbox", new MailOutbox(java.nio.file.Path.of(p.text("mail.outbox-dir"))));
+        context.getRegistry().bind("deviceSilenceWatch",
+                new DeviceSilenceWatch(database.dataSource(), p.integer("notify.device-silence-minutes")));
+    }
+
+    private static void configureAdmin(CamelContext context, Settings p, Database database) throws SQLException {
+        AdminAccounts accounts = new AdminAccounts(database.dataSource());
+        accounts.ensureFirstAdmin(p.text("admin.username"), p.text("admin.password"));
+        context.getRegistry().bind("adminGate", new AdminGate(accounts));
+        context.getRegistry().bind("jsonResponses", new JsonResponses());
+        context.getRegistry().bind("blacklistQuery", new BlacklistQuery(database.dataSource()));
+        context.getRegistry().bind("engineControl", new EngineControl(context,
+                List.of("detect-attackers", "expire-blacklist", "drop-old-logs", "watch-device-silence")));
     }
 
     /** The registry /observe/metrics exports: camel-main's when metrics are on, else our own. */
@@ -120,6 +184,10 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 throw new IllegalArgumentException(key + " must be true or false, not '" + value + "'");
             }
             return Boolean.parseBoolean(value);
+        }
+
+        java.util.List<String> list(String key) {
+            return java.util.Arrays.stream(text(key).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
         }
 
         Map<String, String> withPrefix(String prefix) {

@@ -156,6 +156,31 @@ public final class RunningService implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Any HTTP request; {@code headers} are name, value pairs. */
+    public HttpResponse<byte[]> http(String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Runs SQL that changes data (test set-up such as back-dated rows). */
+    public void execute(String sql, Object... params) throws SQLException {
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.execute();
+        }
+    }
+
     /** The value of one Prometheus sample line, e.g. {@code activedefense_log_lines_stored_total}. */
     public double metric(String nameWithLabels) throws IOException, InterruptedException {
         String body = get("/observe/metrics").body();

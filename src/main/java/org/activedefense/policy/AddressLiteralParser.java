@@ -1,0 +1,254 @@
+package org.activedefense.policy;
+
+import inet.ipaddr.AddressStringParameters.RangeParameters;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import inet.ipaddr.IPAddressStringParameters;
+import inet.ipaddr.ipv4.IPv4AddressStringParameters;
+import inet.ipaddr.ipv6.IPv6Address;
+
+/**
+ * Turns text into an IP address or network only when it is written in the one plain notation an
+ * operator would recognise (dotted quad, RFC 4291 hex groups), and nothing else.
+ *
+ * <p>Address libraries and {@code inet_aton} accept far more ({@code 08.8.8.8} as octal,
+ * {@code 8.8.8} as 8.8.0.8, hex, single integers, wildcards, ranges, zones), and every extra
+ * spelling is a way to slip a protected address past a check that compares text. So the grammar
+ * is checked here character by character first, and the library, itself restricted, only
+ * computes the value. Nothing here ever resolves a name.
+ */
+final class AddressLiteralParser {
+
+    /** Longest plain IPv6 text: eight four-digit groups, or six groups and a dotted quad (45). */
+    private static final int MAX_ADDRESS_LENGTH = 45;
+
+    private static final IPAddressStringParameters STRICT = strictParameters();
+
+    private AddressLiteralParser() {
+    }
+
+    /**
+     * One IP address, IPv4-mapped IPv6 already turned into its IPv4 address; {@code null} for
+     * anything else, including prefixes, surrounding whitespace and zones.
+     */
+    static IPAddress parseAddress(String text) {
+        IPAddress address = parseExactAddress(text);
+        return address == null ? null : unmapped(address);
+    }
+
+    /**
+     * One IP address exactly as written (an IPv4-mapped address stays IPv6), or {@code null}.
+     */
+    static IPAddress parseExactAddress(String text) {
+        if (text == null || !isPlainAddress(text)) {
+            return null;
+        }
+        IPAddress address = library(text);
+        if (address == null || address.isMultiple() || address.getNetworkPrefixLength() != null) {
+            return null;
+        }
+        if (address.isIPv6() && ((IPv6Address) address).hasZone()) {
+            return null;
+        }
+        return address;
+    }
+
+    /**
+     * A network written as {@code address/bits} or a single address, as the block it covers;
+     * {@code null} if it is not written plainly. Host bits below the prefix are cleared
+     * ({@code 192.168.1.1/24} means the whole /24) because these lists protect, and protecting the
+     * network an operator obviously meant is the safe reading.
+     */
+    static IPAddress parseNetwork(String text) {
+        if (text == null) {
+            return null;
+        }
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            return parseExactAddress(text);
+        }
+        String addressPart = text.substring(0, slash);
+        String bitsPart = text.substring(slash + 1);
+        IPAddress address = parseExactAddress(addressPart);
+        if (address == null || !isPlainDecimal(bitsPart, 3)) {
+            return null;
+        }
+        int bits = Integer.parseInt(bitsPart);
+        if (bits > address.getBitCount()) {
+            return null;
+        }
+        return bits == address.getBitCount() ? address : address.toPrefixBlock(bits);
+    }
+
+    /**
+     * The IPv4 network an IPv4-mapped IPv6 network of /96 or longer stands for
+     * ({@code ::ffff:192.0.2.0/120} is 192.0.2.0/24), so that it protects both spellings; any other
+     * network is returned as it is.
+     */
+    static IPAddress unmappedNetwork(IPAddress block) {
+        Integer bits = block.getNetworkPrefixLength();
+        IPAddress lower = block.getLower().withoutPrefixLength();
+        if (!block.isIPv6() || !((IPv6Address) lower).isIPv4Mapped() || (bits != null && bits < 96)) {
+            return block;
+        }
+        IPAddress ipv4 = ((IPv6Address) lower).getEmbeddedIPv4Address();
+        return bits == null || bits == 128 ? ipv4 : ipv4.toPrefixBlock(bits - 96);
+    }
+
+    /** The IPv4 address an IPv4-mapped IPv6 address ({@code ::ffff:0:0/96}, RFC 4291 2.5.5.2) stands for. */
+    static IPAddress unmapped(IPAddress address) {
+        if (address.isIPv6() && ((IPv6Address) address).isIPv4Mapped()) {
+            return ((IPv6Address) address).getEmbeddedIPv4Address();
+        }
+        return address;
+    }
+
+    /** The text an operator and the EDL should see: dotted quad, or RFC 5952 compressed IPv6. */
+    static String format(IPAddress addressOrBlock) {
+        Integer bits = addressOrBlock.getNetworkPrefixLength();
+        if (bits == null || bits == addressOrBlock.getBitCount()) {
+            return addressOrBlock.withoutPrefixLength().toCanonicalString();
+        }
+        return addressOrBlock.toCanonicalString();
+    }
+
+    private static IPAddress library(String text) {
+        try {
+            return new IPAddressString(text, STRICT).toAddress();
+        } catch (Exception e) {
+            // Any library complaint means the text is not an address we accept; never let it escape.
+            return null;
+        }
+    }
+
+    static boolean isPlainAddress(String text) {
+        if (text.isEmpty() || text.length() > MAX_ADDRESS_LENGTH) {
+            return false;
+        }
+        return text.indexOf(':') >= 0 ? isPlainIpv6(text) : isPlainIpv4(text);
+    }
+
+    /** Exactly four decimal octets 0-255, ASCII digits, no leading zeros (which some parsers read as octal). */
+    static boolean isPlainIpv4(String text) {
+        String[] octets = text.split("\\.", -1);
+        if (octets.length != 4) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (!isPlainDecimal(octet, 3) || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * RFC 4291 section 2.2: eight groups of one to four hex digits, at most one {@code ::} standing
+     * for one or more zero groups, optionally ending in a dotted quad that counts as two groups.
+     */
+    static boolean isPlainIpv6(String text) {
+        String hexText = text;
+        if (text.indexOf('.') >= 0) {
+            int lastColon = text.lastIndexOf(':');
+            if (!isPlainIpv4(text.substring(lastColon + 1))) {
+                return false;
+            }
+            // The dotted quad stands for the last two groups; check the rest as if they were written in hex.
+            hexText = text.substring(0, lastColon + 1) + "0:0";
+        }
+        int doubleColon = hexText.indexOf("::");
+        if (doubleColon < 0) {
+            return countHexGroups(hexText) == 8;
+        }
+        if (hexText.indexOf("::", doubleColon + 1) >= 0) {
+            return false;
+        }
+        int head = countHexGroups(hexText.substring(0, doubleColon));
+        int tail = countHexGroups(hexText.substring(doubleColon + 2));
+        return head >= 0 && tail >= 0 && head + tail <= 7;
+    }
+
+    /** Number of colon-separated hex groups, 0 for empty text, -1 if any group is malformed. */
+    private static int countHexGroups(String text) {
+        if (text.isEmpty()) {
+            return 0;
+        }
+        String[] groups = text.split(":", -1);
+        for (String group : groups) {
+            if (!isHexGroup(group)) {
+                return -1;
+            }
+        }
+        return groups.length;
+    }
+
+    private static boolean isHexGroup(String group) {
+        if (group.isEmpty() || group.length() > 4) {
+            return false;
+        }
+        for (int i = 0; i < group.length(); i++) {
+            char c = group.charAt(i);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!hex) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** ASCII digits only (not other scripts' digits), no leading zero unless the number is 0. */
+    private static boolean isPlainDecimal(String text, int maxDigits) {
+        if (text.isEmpty() || text.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return text.length() == 1 || text.charAt(0) != '0';
+    }
+
+    private static IPAddressStringParameters strictParameters() {
+        RangeParameters noRange = RangeParameters.NO_RANGE;
+        IPAddressStringParameters.Builder builder = new IPAddressStringParameters.Builder()
+                .allowEmpty(false)
+                .setEmptyAsLoopback(false)
+                .allowAll(false)
+                .allowSingleSegment(false)
+                .allowPrefixOnly(false)
+                .allowMask(false)
+                .allowPrefix(false)
+                .allowWildcardedSeparator(false)
+                .allow_inet_aton(false)
+                .setRangeOptions(noRange);
+        strictIpv4(builder.getIPv4AddressParametersBuilder());
+        // The dotted quad inside an IPv6 address has its own settings, as lenient as IPv4's by default.
+        strictIpv4(builder.getIPv6AddressParametersBuilder().getEmbeddedIPv4AddressParametersBuilder());
+        builder.getIPv6AddressParametersBuilder()
+                .allowZone(false)
+                .allowEmptyZone(false)
+                .allowBase85(false)
+                .allowBinary(false)
+                .allowMixed(true)
+                .allow_mixed_inet_aton(false)
+                .allowUnlimitedLeadingZeros(false)
+                .allowPrefixesBeyondAddressSize(false)
+                .allowPrefixLengthLeadingZeros(false)
+                .allowWildcardedSeparator(false)
+                .setRangeOptions(noRange);
+        return builder.toParams();
+    }
+
+    private static void strictIpv4(IPv4AddressStringParameters.Builder ipv4) {
+        ipv4.allow_inet_aton(false)
+                .allowLeadingZeros(false)
+                .allowUnlimitedLeadingZeros(false)
+                .allowBinary(false)
+                .allowPrefixesBeyondAddressSize(false)
+                .allowPrefixLengthLeadingZeros(false)
+                .allowWildcardedSeparator(false)
+                .setRangeOptions(RangeParameters.NO_RANGE);
+    }
+}
