@@ -179,7 +179,7 @@ public final class DetectionEngine {
                 e.put("target", rs.getString("target"));
                 e.put("distinctPorts", rs.getInt("distinct_ports"));
                 e.put("lines", rs.getLong("lines"));
-                e.put("samplePorts", array(rs.getArray("sample_ports")));
+                e.put("samplePorts", numbers(rs.getArray("sample_ports")));
                 e.put("windowMinutes", s.portScanWindowMinutes());
                 return e;
             }, "distinctPorts");
@@ -257,6 +257,14 @@ public final class DetectionEngine {
         }
         Object[] values = (Object[]) a.getArray();
         return Arrays.stream(values).filter(java.util.Objects::nonNull).map(String::valueOf).toList();
+    }
+
+    private static List<Integer> numbers(Array a) throws SQLException {
+        if (a == null) {
+            return List.of();
+        }
+        return Arrays.stream((Object[]) a.getArray()).filter(java.util.Objects::nonNull)
+                .map(v -> ((Number) v).intValue()).toList();
     }
 
     private boolean upsert(PreparedStatement ps, Candidate cand, long runId) throws SQLException {
