@@ -6,6 +6,7 @@ import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.ipv4.IPv4AddressStringParameters;
 import inet.ipaddr.ipv6.IPv6Address;
+import org.activedefense.parse.IpLiteral;
 
 /**
  * Turns text into an IP address or network only when it is written in the one plain notation an
@@ -18,9 +19,6 @@ import inet.ipaddr.ipv6.IPv6Address;
  * computes the value. Nothing here ever resolves a name.
  */
 final class AddressLiteralParser {
-
-    /** Longest plain IPv6 text: eight four-digit groups, or six groups and a dotted quad (45). */
-    private static final int MAX_ADDRESS_LENGTH = 45;
 
     private static final IPAddressStringParameters STRICT = strictParameters();
 
@@ -40,7 +38,9 @@ final class AddressLiteralParser {
      * One IP address exactly as written (an IPv4-mapped address stays IPv6), or {@code null}.
      */
     static IPAddress parseExactAddress(String text) {
-        if (text == null || !isPlainAddress(text)) {
+        // The parser's strict literal check (no leading zeros, no zones, no prefixes, no DNS) decides
+        // what counts as one written address, here as on the ingest path.
+        if (IpLiteral.canonical(text) == null) {
             return null;
         }
         IPAddress address = library(text);
@@ -121,82 +121,6 @@ final class AddressLiteralParser {
         }
     }
 
-    static boolean isPlainAddress(String text) {
-        if (text.isEmpty() || text.length() > MAX_ADDRESS_LENGTH) {
-            return false;
-        }
-        return text.indexOf(':') >= 0 ? isPlainIpv6(text) : isPlainIpv4(text);
-    }
-
-    /** Exactly four decimal octets 0-255, ASCII digits, no leading zeros (which some parsers read as octal). */
-    static boolean isPlainIpv4(String text) {
-        String[] octets = text.split("\\.", -1);
-        if (octets.length != 4) {
-            return false;
-        }
-        for (String octet : octets) {
-            if (!isPlainDecimal(octet, 3) || Integer.parseInt(octet) > 255) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * RFC 4291 section 2.2: eight groups of one to four hex digits, at most one {@code ::} standing
-     * for one or more zero groups, optionally ending in a dotted quad that counts as two groups.
-     */
-    static boolean isPlainIpv6(String text) {
-        String hexText = text;
-        if (text.indexOf('.') >= 0) {
-            int lastColon = text.lastIndexOf(':');
-            if (!isPlainIpv4(text.substring(lastColon + 1))) {
-                return false;
-            }
-            // The dotted quad stands for the last two groups; check the rest as if they were written in hex.
-            hexText = text.substring(0, lastColon + 1) + "0:0";
-        }
-        int doubleColon = hexText.indexOf("::");
-        if (doubleColon < 0) {
-            return countHexGroups(hexText) == 8;
-        }
-        if (hexText.indexOf("::", doubleColon + 1) >= 0) {
-            return false;
-        }
-        int head = countHexGroups(hexText.substring(0, doubleColon));
-        int tail = countHexGroups(hexText.substring(doubleColon + 2));
-        return head >= 0 && tail >= 0 && head + tail <= 7;
-    }
-
-    /** Number of colon-separated hex groups, 0 for empty text, -1 if any group is malformed. */
-    private static int countHexGroups(String text) {
-        if (text.isEmpty()) {
-            return 0;
-        }
-        String[] groups = text.split(":", -1);
-        for (String group : groups) {
-            if (!isHexGroup(group)) {
-                return -1;
-            }
-        }
-        return groups.length;
-    }
-
-    private static boolean isHexGroup(String group) {
-        if (group.isEmpty() || group.length() > 4) {
-            return false;
-        }
-        for (int i = 0; i < group.length(); i++) {
-            char c = group.charAt(i);
-            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            if (!hex) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** ASCII digits only (not other scripts' digits), no leading zero unless the number is 0. */
     private static boolean isPlainDecimal(String text, int maxDigits) {
         if (text.isEmpty() || text.length() > maxDigits) {
             return false;
