@@ -51,7 +51,10 @@ class RouteFilesTest {
                 if (id == null || !id.matches("[a-z]+(-[a-z0-9]+)+")) {
                     problems.add("route id not kebab-case <verb>-<object>: " + id);
                 }
-                if (route.getDescriptionText() == null || route.getDescriptionText().isBlank()) {
+                String input = route.getInput().getEndpointUri();
+                // a REST operation's route carries the operation's description on its rest: endpoint
+                boolean restDescribed = input.startsWith("rest:") && input.contains("description=");
+                if ((route.getDescriptionText() == null || route.getDescriptionText().isBlank()) && !restDescribed) {
                     problems.add(id + ": no description");
                 }
                 List<String> uris = new ArrayList<>();
