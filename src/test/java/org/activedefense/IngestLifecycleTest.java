@@ -36,6 +36,55 @@ class IngestLifecycleTest {
             assertEquals(migrations, second.count("SELECT count(*) FROM flyway_schema_history"));
             second.sendUdp(LINE);
             await().atMost(Duration.ofSeconds(10)).until(() -> second.count("SELECT count(*) FROM firewall_log") == 501);
+
+            // a datagram far over netty's default 2 KB buffer is read whole
+            String big = "<14>Nov 22 13:00:00 fw-big-datagram " + PanosLines.traffic(Map.of(12, "u".repeat(40_000)));
+            second.sendUdp(big);
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.count(
+                    "SELECT count(*) FROM firewall_log WHERE device = 'fw-big-datagram' AND length(raw) = ?", big.length()) == 1);
+        }
+    }
+
+    @Test
+    void aStalledDatabaseSlowsTheTcpSenderAndLosesNothing() throws Exception {
+        int total = 40_000;
+        try (RunningService service = RunningService.start("backpressure", Map.of(
+                "ingest.queue-capacity", "200", "ingest.batch-size", "100"))) {
+            java.util.concurrent.atomic.AtomicInteger chunksWritten = new java.util.concurrent.atomic.AtomicInteger();
+            String chunk = (LINE + "\n").repeat(100);
+            try (java.sql.Connection lock = service.dataSource().getConnection()) {
+                // stall every writer: COPY into firewall_log waits for this lock
+                lock.setAutoCommit(false);
+                lock.createStatement().execute("LOCK TABLE firewall_log IN ACCESS EXCLUSIVE MODE");
+
+                Thread sender = new Thread(() -> {
+                    try (Socket s = service.openTcp()) {
+                        for (int i = 0; i < total / 100; i++) {
+                            RunningService.write(s, chunk);
+                            chunksWritten.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                sender.start();
+
+                // the queue fills up to its bound and stays there ...
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        service.metric("activedefense_ingest_queue_depth") == 200.0);
+                // ... and the sender is held back: its writes stop (two samples a second apart agree)
+                java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger(-1);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> chunksWritten.get() == last.getAndSet(chunksWritten.get()));
+                int stalledAt = chunksWritten.get();
+                assertTrue(sender.isAlive(), "the sender is blocked in a write, not finished");
+                assertTrue(stalledAt < total / 100, "sender wrote everything while the database was stalled");
+                assertEquals(200.0, service.metric("activedefense_ingest_queue_depth"));
+                lock.rollback();
+                sender.join(60_000);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> service.count("SELECT count(*) FROM firewall_log") == total);
+            assertEquals(0, service.count("SELECT count(*) FROM rejected_line"));
         }
     }
 
