@@ -3,13 +3,14 @@ package org.activedefense.ingest;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.handler.codec.MessageToMessageDecoder;
 import org.activedefense.ingest.IngestMetrics.DropCause;
 import org.activedefense.ingest.SyslogFrame.Transport;
 import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each UDP datagram into one syslog frame (RFC 5426: one message per datagram), dropping and
- * counting datagrams from senders outside {@code syslog.allowed-senders}.
+ * counting datagrams from senders outside {@code syslog.allowed-senders}; the frames of one read
+ * loop go on together as one list.
  */
 public final class SyslogDatagramFraming extends DefaultChannelHandlerFactory {
 
@@ -39,14 +41,45 @@ public final class SyslogDatagramFraming extends DefaultChannelHandlerFactory {
         return new Decoder();
     }
 
-    private final class Decoder extends MessageToMessageDecoder<DatagramPacket> {
+    /**
+     * Collects the datagrams of one read loop and hands them on as one list when the loop ends, so
+     * the route handles one exchange per read rather than per datagram.
+     */
+    private final class Decoder extends ChannelInboundHandlerAdapter {
+
+        private List<SyslogFrame> pending = new ArrayList<>();
 
         @Override
-        protected void decode(ChannelHandlerContext ctx, DatagramPacket packet, List<Object> out) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof DatagramPacket packet)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            try {
+                SyslogFrame frame = decode(packet);
+                if (frame != null) {
+                    pending.add(frame);
+                }
+            } finally {
+                packet.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (!pending.isEmpty()) {
+                List<SyslogFrame> batch = pending;
+                pending = new ArrayList<>();
+                ctx.fireChannelRead(batch);
+            }
+            ctx.fireChannelReadComplete();
+        }
+
+        private SyslogFrame decode(DatagramPacket packet) {
             InetAddress address = packet.sender().getAddress();
             if (!allowlist.allows(address)) {
                 metrics.dropped(Transport.UDP, DropCause.SENDER_NOT_ALLOWED);
-                return;
+                return null;
             }
             String sender = addressText(address);
             ByteBuf content = packet.content();
@@ -55,14 +88,11 @@ public final class SyslogDatagramFraming extends DefaultChannelHandlerFactory {
                 metrics.oversized();
                 String sample = content.toString(content.readerIndex(),
                         Math.min(length, SyslogStreamFraming.REFUSED_SAMPLE_BYTES), StandardCharsets.UTF_8);
-                out.add(SyslogFrame.refused(sample, sender, Transport.UDP,
-                        "datagram of " + length + " bytes exceeds syslog.max-frame-bytes (" + maxFrameBytes + ")"));
-                return;
+                return SyslogFrame.refused(sample, sender, Transport.UDP,
+                        "datagram of " + length + " bytes exceeds syslog.max-frame-bytes (" + maxFrameBytes + ")");
             }
             String text = SyslogStreamFraming.stripLineEnd(content.toString(StandardCharsets.UTF_8));
-            if (!text.isEmpty()) {
-                out.add(SyslogFrame.accepted(text, sender, Transport.UDP));
-            }
+            return text.isEmpty() ? null : SyslogFrame.accepted(text, sender, Transport.UDP);
         }
 
         @Override

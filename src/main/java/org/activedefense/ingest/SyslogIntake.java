@@ -1,5 +1,7 @@
 package org.activedefense.ingest;
 
+import java.util.List;
+
 import org.activedefense.ingest.IngestMetrics.DropCause;
 import org.activedefense.parse.LogRecord;
 import org.activedefense.parse.PanosLogParser;
@@ -24,17 +26,21 @@ public final class SyslogIntake {
         this.metrics = metrics;
     }
 
-    /** Handles one frame from a TCP or TLS connection, waiting while the queue is full. */
-    public void acceptStreamFrame(SyslogFrame frame) throws InterruptedException {
-        metrics.received(frame.transport());
-        writer.put(toQueueItem(frame));
+    /** Handles the frames of one read from a TCP or TLS connection, waiting while the queue is full. */
+    public void acceptStreamFrames(List<SyslogFrame> frames) throws InterruptedException {
+        for (SyslogFrame frame : frames) {
+            metrics.received(frame.transport());
+            writer.put(toQueueItem(frame));
+        }
     }
 
-    /** Handles one UDP datagram; drops and counts it when the queue is full. */
-    public void acceptDatagram(SyslogFrame frame) {
-        metrics.received(frame.transport());
-        if (!writer.offer(toQueueItem(frame))) {
-            metrics.dropped(frame.transport(), DropCause.QUEUE_FULL);
+    /** Handles the datagrams of one read; drops and counts each that finds the queue full. */
+    public void acceptDatagrams(List<SyslogFrame> frames) {
+        for (SyslogFrame frame : frames) {
+            metrics.received(frame.transport());
+            if (!writer.offer(toQueueItem(frame))) {
+                metrics.dropped(frame.transport(), DropCause.QUEUE_FULL);
+            }
         }
     }
 
