@@ -86,6 +86,8 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("logBatchWriter", writer);
         context.getRegistry().bind("syslogIntake", new SyslogIntake(parser, writer, metrics));
         context.getRegistry().bind("syslogDatagramFraming", new SyslogDatagramFraming(maxFrame, allowlist, metrics));
+        // a netty channel option must be an Integer, and Camel passes option.* values from the URI as text
+        context.getRegistry().bind("udpMaxMessagesPerRead", p.integer("syslog.udp.max-datagrams-per-read"));
         context.getRegistry().bind("syslogStreamFraming",
                 new SyslogStreamFraming(maxFrame, Transport.TCP, allowlist, metrics));
 
