@@ -109,7 +109,8 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         AddressPolicy policy = AddressPolicy.of(p.text("policy.own-networks"), p.text("policy.allowlist"));
         context.getRegistry().bind("addressPolicy", policy);
         context.getRegistry().bind("detectionEngine",
-                new DetectionEngine(database.dataSource(), () -> detection, policy, p.text("camel.main.name")));
+                new DetectionEngine(database.dataSource(), () -> detection, policy, p.text("camel.main.name"),
+                        p.integer("detect.work-mem-mb")));
 
         MeterRegistry meters = meterRegistry(context);
         EdlPublisher edl = new EdlPublisher(database.dataSource(), p.integer("edl.max-entries"),

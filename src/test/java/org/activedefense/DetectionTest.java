@@ -145,15 +145,16 @@ class DetectionTest {
         assertEquals(200, run.statusCode(), new String(run.body(), StandardCharsets.UTF_8));
         firstRun = JSON.readTree(run.body());
         assertEquals("ok", firstRun.get("status").asText());
-        assertEquals(5, firstRun.at("/matches/port-scan").asInt());   // vertical + 4 protected scanners
+        // vertical + 3 protected scanners; private sources are skipped before aggregation
+        assertEquals(4, firstRun.at("/matches/port-scan").asInt());
         assertEquals(1, firstRun.at("/matches/host-sweep").asInt());
         assertEquals(1, firstRun.at("/matches/vulnerability").asInt());
         assertEquals(List.of(VERTICAL, HORIZONTAL, CRITICAL), sortedAddresses(firstRun.get("added")));
         assertEquals(1, firstRun.get("refreshedByActivity").asInt());
         Map<String, String> stopped = new HashMap<>();
         firstRun.get("stopped").forEach(f -> stopped.put(f.get("address").asText(), f.get("reason").asText()));
-        assertEquals(4, stopped.size(), stopped.toString());
-        assertTrue(stopped.get(PRIVATE).contains("private"), stopped.toString());
+        assertEquals(3, stopped.size(), stopped.toString());
+        assertFalse(stopped.containsKey(PRIVATE), "private sources never become candidates");
         assertTrue(stopped.get(ALLOWLISTED).contains("allowlisted"), stopped.toString());
         assertTrue(stopped.get(ALLOWLISTED_TABLE).contains("partner scanner"), stopped.toString());
         assertTrue(stopped.get(OWN).contains("own network"), stopped.toString());
@@ -170,8 +171,9 @@ class DetectionTest {
         // the refreshed entry moved on from three days ago
         assertEquals(1, service.count("SELECT count(*) FROM blacklist WHERE address = CAST(? AS inet) "
                 + "AND last_seen > now() - interval '1 minute'", LISTED));
-        assertEquals(1, service.count("SELECT count(*) FROM detection_run WHERE status = 'ok' AND new_count = 3 AND stopped_count = 4"));
-        assertEquals(4, service.count("SELECT count(*) FROM detection_finding WHERE outcome = 'stopped'"));
+        assertEquals(1, service.count("SELECT count(*) FROM detection_run WHERE status = 'ok' AND new_count = 3 AND stopped_count = 3"));
+        assertEquals(3, service.count("SELECT count(*) FROM detection_finding WHERE outcome = 'stopped'"));
+        assertEquals(0, service.count("SELECT count(*) FROM detection_finding WHERE address = CAST(? AS inet)", PRIVATE));
     }
 
     @Test
@@ -213,7 +215,7 @@ class DetectionTest {
         }
         assertFalse(body.contains(PRIVATE) || body.contains(AT_THRESHOLD) || body.contains(HIGH), body);
         assertTrue(body.contains("11 ports of " + TARGET), body);
-        assertTrue(body.contains("4 more matched but were not blocked by policy"), body);
+        assertTrue(body.contains("3 more matched but were not blocked by policy"), body);
     }
 
     @Test
