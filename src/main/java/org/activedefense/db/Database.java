@@ -73,6 +73,9 @@ public final class Database implements AutoCloseable {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
+                // zonky's own JVM shutdown hook would stop PostgreSQL while Camel is still writing the
+                // queued lines on SIGTERM; the service stops it itself, after the writer (close()).
+                .setRegisterShutdownHook(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 // zonky turns synchronous_commit off for tests; a security log store keeps it on.
                 .setServerConfig("synchronous_commit", "on")

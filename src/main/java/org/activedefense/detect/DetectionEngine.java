@@ -135,7 +135,7 @@ public final class DetectionEngine {
                     if (!verdict.blockable()) {
                         f = finding(cand, Outcome.STOPPED, verdict.reason());
                         stopped.add(f);
-                        LOG.info("Would have blocked {} ({}): {}", cand.address(), cand.caseName(), verdict.reason());
+                        LOG.debug("Would have blocked {} ({}): {}", cand.address(), cand.caseName(), verdict.reason());
                     } else if (s.simulatedCases().contains(cand.caseName())) {
                         f = finding(cand, Outcome.SIMULATED, "simulation: " + cand.caseName() + " is simulated");
                         simulated.add(f);
@@ -159,7 +159,12 @@ public final class DetectionEngine {
             finishRun(runId, "ok", matches, added.size(), refreshed.size() + activity, stopped.size(), simulated.size(), null);
             if (!added.isEmpty()) {
                 LOG.info("Detection run {} listed {} new address(es): {}", runId, added.size(),
-                        added.stream().map(Finding::address).toList());
+                        added.stream().map(Finding::address).limit(20).toList());
+            }
+            if (!stopped.isEmpty()) {
+                // one line per run, not per address: the run's findings hold each address and reason
+                LOG.info("Detection run {}: {} candidate(s) not blocked by the address policy (see detection_finding)",
+                        runId, stopped.size());
             }
             return new RunSummary(runId, trigger, "ok", started, Instant.now(), matches, added, refreshed, stopped,
                     simulated, activity, null);

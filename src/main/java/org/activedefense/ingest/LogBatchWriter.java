@@ -56,6 +56,8 @@ public final class LogBatchWriter {
     private final BlockingQueue<Object> queue;
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> threads = new ArrayList<>();
+    /** Lines given up on at shutdown (database unreachable until the shutdown timeout). */
+    private final java.util.concurrent.atomic.AtomicLong abandoned = new java.util.concurrent.atomic.AtomicLong();
 
     /** Tuning of the writer, from the {@code ingest.*} properties. */
     public record WriterSettings(int batchSize, long maxLatencyMs, int queueCapacity, int threads,
@@ -115,8 +117,11 @@ public final class LogBatchWriter {
                 Thread.currentThread().interrupt();
             }
         }
-        int left = queue.size();
-        if (left > 0) {
+        long left = queue.size() + abandoned.get();
+        if (threads.stream().anyMatch(Thread::isAlive)) {
+            LOG.error("Log batch writer did not finish within ingest.shutdown-timeout-ms; {} queued line(s) and the "
+                    + "batches in hand are not written", queue.size());
+        } else if (left > 0) {
             LOG.error("Log batch writer stopped with {} line(s) not written (database unavailable)", left);
         } else {
             LOG.info("Log batch writer stopped; nothing left unwritten");
@@ -188,6 +193,7 @@ public final class LogBatchWriter {
                     giveUpAt = Math.min(giveUpAt, System.currentTimeMillis() + settings.shutdownTimeoutMs());
                     if (System.currentTimeMillis() > giveUpAt) {
                         LOG.error("Giving up on a batch of {} line(s) at shutdown: {}", batch.size(), e.getMessage());
+                        abandoned.addAndGet(batch.size());
                         return;
                     }
                 }
@@ -250,20 +256,33 @@ public final class LogBatchWriter {
         metrics.rejectsStored(rejects.size());
     }
 
+    /** Rows are sent in chunks of about this many characters: a whole batch as one string was a humongous G1 object. */
+    private static final int COPY_CHUNK_CHARS = 128 * 1024;
+
     private static void copyRecords(Connection c, List<LogRecord> records) throws SQLException {
-        StringBuilder rows = new StringBuilder(records.size() * 700);
-        for (LogRecord r : records) {
-            CopyRowEncoder.append(rows, r);
-        }
-        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        StringBuilder rows = new StringBuilder(COPY_CHUNK_CHARS + 8192);
         CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
         try {
-            copy.writeToCopy(bytes, 0, bytes.length);
+            for (LogRecord r : records) {
+                CopyRowEncoder.append(rows, r);
+                if (rows.length() >= COPY_CHUNK_CHARS) {
+                    send(copy, rows);
+                }
+            }
+            send(copy, rows);
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
+        }
+    }
+
+    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
+        if (rows.length() > 0) {
+            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            rows.setLength(0);
         }
     }
 
