@@ -108,6 +108,21 @@ public final class IpLiteral {
         return octets == 4;
     }
 
+    /**
+     * The address {@code text} spells, exactly as written (an IPv4-mapped IPv6 address stays IPv6),
+     * when it is exactly one IP address by the rules of {@link #canonical}; else null. For callers
+     * that need the address itself, such as network containment in the address policy.
+     */
+    public static IPAddress address(String text) {
+        if (canonical(text) == null) {
+            return null;
+        }
+        // Already checked strictly above; the library only turns the text into its value here.
+        return text.indexOf(':') < 0
+                ? new IPAddressString(text).getAddress()
+                : new IPAddressString(text, IPV6_ONLY).getAddress();
+    }
+
     private static String canonicalIpv6(String text) {
         // The library accepts a few spellings we do not want to store as "one address".
         for (int i = 0; i < text.length(); i++) {

@@ -1,10 +1,6 @@
 package org.activedefense.policy;
 
-import inet.ipaddr.AddressStringParameters.RangeParameters;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
-import inet.ipaddr.IPAddressStringParameters;
-import inet.ipaddr.ipv4.IPv4AddressStringParameters;
 import inet.ipaddr.ipv6.IPv6Address;
 import org.activedefense.parse.IpLiteral;
 
@@ -19,8 +15,6 @@ import org.activedefense.parse.IpLiteral;
  * computes the value. Nothing here ever resolves a name.
  */
 final class AddressLiteralParser {
-
-    private static final IPAddressStringParameters STRICT = strictParameters();
 
     private AddressLiteralParser() {
     }
@@ -40,10 +34,7 @@ final class AddressLiteralParser {
     static IPAddress parseExactAddress(String text) {
         // The parser's strict literal check (no leading zeros, no zones, no prefixes, no DNS) decides
         // what counts as one written address, here as on the ingest path.
-        if (IpLiteral.canonical(text) == null) {
-            return null;
-        }
-        IPAddress address = library(text);
+        IPAddress address = IpLiteral.address(text);
         if (address == null || address.isMultiple() || address.getNetworkPrefixLength() != null) {
             return null;
         }
@@ -112,15 +103,6 @@ final class AddressLiteralParser {
         return addressOrBlock.toCanonicalString();
     }
 
-    private static IPAddress library(String text) {
-        try {
-            return new IPAddressString(text, STRICT).toAddress();
-        } catch (Exception e) {
-            // Any library complaint means the text is not an address we accept; never let it escape.
-            return null;
-        }
-    }
-
     private static boolean isPlainDecimal(String text, int maxDigits) {
         if (text.isEmpty() || text.length() > maxDigits) {
             return false;
@@ -132,47 +114,5 @@ final class AddressLiteralParser {
             }
         }
         return text.length() == 1 || text.charAt(0) != '0';
-    }
-
-    private static IPAddressStringParameters strictParameters() {
-        RangeParameters noRange = RangeParameters.NO_RANGE;
-        IPAddressStringParameters.Builder builder = new IPAddressStringParameters.Builder()
-                .allowEmpty(false)
-                .setEmptyAsLoopback(false)
-                .allowAll(false)
-                .allowSingleSegment(false)
-                .allowPrefixOnly(false)
-                .allowMask(false)
-                .allowPrefix(false)
-                .allowWildcardedSeparator(false)
-                .allow_inet_aton(false)
-                .setRangeOptions(noRange);
-        strictIpv4(builder.getIPv4AddressParametersBuilder());
-        // The dotted quad inside an IPv6 address has its own settings, as lenient as IPv4's by default.
-        strictIpv4(builder.getIPv6AddressParametersBuilder().getEmbeddedIPv4AddressParametersBuilder());
-        builder.getIPv6AddressParametersBuilder()
-                .allowZone(false)
-                .allowEmptyZone(false)
-                .allowBase85(false)
-                .allowBinary(false)
-                .allowMixed(true)
-                .allow_mixed_inet_aton(false)
-                .allowUnlimitedLeadingZeros(false)
-                .allowPrefixesBeyondAddressSize(false)
-                .allowPrefixLengthLeadingZeros(false)
-                .allowWildcardedSeparator(false)
-                .setRangeOptions(noRange);
-        return builder.toParams();
-    }
-
-    private static void strictIpv4(IPv4AddressStringParameters.Builder ipv4) {
-        ipv4.allow_inet_aton(false)
-                .allowLeadingZeros(false)
-                .allowUnlimitedLeadingZeros(false)
-                .allowBinary(false)
-                .allowPrefixesBeyondAddressSize(false)
-                .allowPrefixLengthLeadingZeros(false)
-                .allowWildcardedSeparator(false)
-                .setRangeOptions(RangeParameters.NO_RANGE);
     }
 }
