@@ -92,6 +92,8 @@ public final class EdlPublisher {
     private final long cacheNanos;
     private final String basicCredentials;
     private final Map<ListKind, Rendered> cache = new ConcurrentHashMap<>();
+    /** One render at a time per list; see {@link #current}. */
+    private final Map<ListKind, java.util.concurrent.locks.ReentrantLock> renderLocks = new java.util.EnumMap<>(ListKind.class);
     private final AtomicInteger listedTotal = new AtomicInteger();
     private final Counter requests;
     private final Counter notModified;
@@ -109,6 +111,9 @@ public final class EdlPublisher {
             throw new IllegalArgumentException("edl.max-entries must be positive");
         }
         this.dataSource = dataSource;
+        for (ListKind k : ListKind.values()) {
+            renderLocks.put(k, new java.util.concurrent.locks.ReentrantLock());
+        }
         this.maxEntries = maxEntries;
         this.aggregate = aggregate;
         this.cacheNanos = Math.max(0, cacheSeconds) * 1_000_000_000L;
@@ -177,7 +182,20 @@ public final class EdlPublisher {
         if (cached != null && System.nanoTime() - cached.builtAtNanos() < cacheNanos) {
             return cached;
         }
+        java.util.concurrent.locks.ReentrantLock lock = renderLocks.get(kind);
+        if (cached != null && !lock.tryLock()) {
+            // Another request is already rendering: answer with the previous list rather than pile up
+            // (every request re-rendering at once on expiry stalled the HTTP workers, p99 ~1 s).
+            return cached;
+        }
+        if (cached == null) {
+            lock.lock();
+        }
         try {
+            Rendered latest = cache.get(kind);
+            if (latest != null && latest != cached && System.nanoTime() - latest.builtAtNanos() < cacheNanos) {
+                return latest; // rendered by the request we waited for
+            }
             Rendered fresh = render(kind);
             cache.put(kind, fresh);
             return fresh;
@@ -187,6 +205,8 @@ public final class EdlPublisher {
                 return cached;
             }
             throw new IllegalStateException("the blacklist cannot be read and no earlier list is known", e);
+        } finally {
+            lock.unlock();
         }
     }
 
