@@ -1,0 +1,180 @@
+package org.activedefense.process;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The shaded jar run as its own process, the way an operator (or the Docker image, or systemd)
+ * starts it: {@code java -jar active-defense.jar} from a folder holding {@code routes/} and
+ * {@code application.properties}. For tests that need a real process: SIGTERM, kill -9, two nodes.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    public final Path workDir;
+    public final Map<String, String> properties;
+    private final Process process;
+
+    private ServiceProcess(Path workDir, Map<String, String> properties, Process process) {
+        this.workDir = workDir;
+        this.properties = properties;
+        this.process = process;
+    }
+
+    /** The jar built by {@code mvn package}; failsafe passes its path. */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("active-defense.jar", "target/active-defense.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the process tests with mvn verify");
+        }
+        return jar;
+    }
+
+    /**
+     * A fresh working folder under target/it-data/{name} with copies of routes/ and
+     * application.properties, and the properties every test needs (free ports, embedded
+     * PostgreSQL inside the folder, detection schedule out of the way) under {@code overrides}.
+     */
+    public static Map<String, String> prepare(String name, Map<String, String> overrides) throws IOException {
+        Path dir = workDirOf(name);
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        copyRecursively(Path.of("routes"), dir.resolve("routes"));
+        Files.copy(Path.of("application.properties"), dir.resolve("application.properties"));
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("syslog.bind-address", "127.0.0.1");
+        props.put("syslog.udp.port", String.valueOf(freeTcpPort()));
+        props.put("syslog.tcp.port", String.valueOf(freeTcpPort()));
+        props.put("http.port", String.valueOf(freeTcpPort()));
+        props.put("db.embedded.port", String.valueOf(freeTcpPort()));
+        props.put("db.embedded.shared-buffers", "32MB");
+        props.put("detect.cron", "0 0 0 1 1 ? 2099");
+        props.putAll(overrides);
+        return props;
+    }
+
+    public static Path workDirOf(String name) {
+        return Path.of("target", "it-data", name).toAbsolutePath();
+    }
+
+    /** Starts the jar in the prepared folder and waits until Camel has started and health answers. */
+    public static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
+        Path dir = workDirOf(name);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()));
+        ServiceProcess service = new ServiceProcess(dir, properties, builder.start());
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!service.process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + service.process.exitValue()
+                        + "; its log:\n" + service.log());
+            }
+            // Health can answer before the last route has started, so wait for Camel's own line too.
+            if (!service.log().contains("(active-defense) started in")) {
+                return false;
+            }
+            try {
+                return service.get("/observe/health").statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return service;
+    }
+
+    public int httpPort() {
+        return Integer.parseInt(properties.get("http.port"));
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, as systemd and docker stop send it; waits for the exit and returns its code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the service did not stop within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public String log() throws IOException {
+        Path log = workDir.resolve("service.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort() + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            terminate(Duration.ofSeconds(60));
+        }
+    }
+
+    static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
