@@ -1,6 +1,8 @@
 // DOM building for the console. Every piece of data is inserted as text (textContent or a text
 // node), never parsed as HTML: the strings come from attackers' packets.
 
+import { formatDateTime } from './format.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /**
@@ -206,4 +208,12 @@ export function askDialog(title, fields, submitLabel, onSubmit) {
     });
     dialog.showModal();
   });
+}
+
+/** A point in time for a table cell: local date and time, the instant in its tooltip. */
+export function when(iso, suffix) {
+  if (!iso) {
+    return '';
+  }
+  return el('time', { class: 'when', datetime: iso, title: iso, text: formatDateTime(iso) + (suffix ? ' ' + suffix : '') });
 }

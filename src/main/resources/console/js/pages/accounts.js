@@ -1,7 +1,6 @@
 // Accounts: change one's own password; admins also list, add and remove accounts.
 import { api, segment } from '../api.js';
-import { el, table, field, button, showError, clearErrors } from '../dom.js';
-import { formatDateTime } from '../format.js';
+import { el, table, field, button, showError, clearErrors, when } from '../dom.js';
 import { confirmDialog } from './blacklist.js';
 
 export async function render(page, _route, ctx) {
@@ -17,7 +16,7 @@ export async function render(page, _route, ctx) {
   page.append(el('section', { class: 'card' }, el('h2', { text: 'All accounts' }),
     table(['User', 'Role', 'Created', 'Password changed', ''], accounts.map(a => ({
       attrs: { class: 'account', dataset: { username: a.username } },
-      cells: [a.username, a.role, formatDateTime(a.createdAt), formatDateTime(a.passwordChangedAt),
+      cells: [a.username, a.role, when(a.createdAt), when(a.passwordChangedAt),
         a.username === ctx.session.username ? el('span', { class: 'muted', text: 'you' }) : button('Remove', async () => {
           if (!await confirmDialog(`Remove the account ${a.username}?`, 'Remove')) {
             return;

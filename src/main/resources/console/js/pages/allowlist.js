@@ -1,8 +1,8 @@
 // Allowlist: networks never blocked (database entries can be added and removed here; the ones from
 // application.properties are shown and kept).
 import { api, segment } from '../api.js';
-import { el, table, field, button, showError, clearErrors } from '../dom.js';
-import { formatDateTime, localInputToIso, timeZone } from '../format.js';
+import { el, table, field, button, showError, clearErrors, when } from '../dom.js';
+import { localInputToIso, timeZone } from '../format.js';
 import { confirmDialog } from './blacklist.js';
 
 export async function render(page, _route, ctx) {
@@ -20,7 +20,7 @@ export async function render(page, _route, ctx) {
     attrs: { class: 'entry', dataset: { network: a.network } },
     cells: [
       el('span', { class: 'address', text: a.network }), a.comment || '',
-      a.expiresAt ? formatDateTime(a.expiresAt) : 'never', formatDateTime(a.createdAt), a.createdBy || '',
+      a.expiresAt ? when(a.expiresAt) : 'never', when(a.createdAt), a.createdBy || '',
       a.source === 'properties' ? 'application.properties' : (a.source || ''),
       ctx.isAdmin && a.id !== null && a.id !== undefined && a.source !== 'properties'
         ? button('Remove', async () => {

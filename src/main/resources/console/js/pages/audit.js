@@ -1,7 +1,6 @@
 // Audit log: who changed what, when, from where, with the state before and after (admins only).
 import { api, query } from '../api.js';
-import { el, table } from '../dom.js';
-import { formatDateTime } from '../format.js';
+import { el, table, when } from '../dom.js';
 
 const LIMIT = 50;
 
@@ -18,7 +17,7 @@ export async function render(page, { params }, ctx) {
     more ? el('a', { class: 'button', href: '#/audit' + query({ offset: offset + LIMIT }), text: 'Older →' }) : null));
   page.append(table(['When', 'Who', 'From', 'Action', 'Target', 'Before', 'After'], entries.slice(0, LIMIT).map(a => ({
     attrs: { class: 'audit-entry' },
-    cells: [formatDateTime(a.at), a.username || '', a.sourceAddress || '', a.action || '', a.target || '',
+    cells: [when(a.at), a.username || '', a.sourceAddress || '', a.action || '', a.target || '',
       state(a.before), state(a.after)],
   })), { empty: 'Nothing recorded yet.', class: 'audit-table' }));
 }

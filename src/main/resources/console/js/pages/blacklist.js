@@ -1,7 +1,7 @@
 // Blacklist: every listed address with its case, first/last seen and evidence; detail with
 // history and findings; remove, move to the allowlist, add by hand with a reason.
 import { api, query, segment } from '../api.js';
-import { el, table, field, button, askDialog, showError, clearErrors } from '../dom.js';
+import { el, table, field, button, askDialog, showError, clearErrors, when } from '../dom.js';
 import { formatDateTime, ago, describe, localInputToIso } from '../format.js';
 import { findingsTable } from './dashboard.js';
 
@@ -27,8 +27,8 @@ export async function render(page, { rest, params }, ctx) {
         el('a', { href: '#/blacklist/' + segment(e.address), class: 'address', text: e.address }),
         e.case || e.caseName || '',
         e.source || '',
-        formatDateTime(e.firstSeen),
-        el('span', { title: formatDateTime(e.lastSeen), text: `${formatDateTime(e.lastSeen)} (${ago(e.lastSeen)})` }),
+        when(e.firstSeen),
+        when(e.lastSeen, `(${ago(e.lastSeen)})`),
         [e.reason ? el('div', { text: e.reason }) : null, el('div', { class: 'evidence', text: describe(e.evidence) })],
         ctx.isAdmin ? entryActions(e.address, ctx, '#/blacklist') : '',
       ],
@@ -134,8 +134,8 @@ async function detail(page, address, ctx) {
   const history = entry.history || [];
   page.append(el('section', { class: 'card' }, el('h2', { text: 'History' }),
     table(['Case', 'Source', 'First seen', 'Last seen', 'Removed', 'Why', 'Evidence'], history.map(h => [
-      h.case || h.caseName || '', h.source || '', formatDateTime(h.firstSeen), formatDateTime(h.lastSeen),
-      formatDateTime(h.removedAt), h.removal || '', describe(h.evidence),
+      h.case || h.caseName || '', h.source || '', when(h.firstSeen), when(h.lastSeen),
+      when(h.removedAt), h.removal || '', describe(h.evidence),
     ]), { empty: 'Never removed before.' })));
   page.append(el('section', { class: 'card' }, el('h2', { text: 'Detection findings' }),
     findingsTable(entry.findings || [])));

@@ -1,7 +1,7 @@
 // Dashboard: traffic now and over 24 h, blacklist size, the last detection run, the firewalls,
 // and the engine switch.
 import { api, segment } from '../api.js';
-import { el, svg, table, button } from '../dom.js';
+import { el, svg, table, button, when } from '../dom.js';
 import { ago, formatDateTime, formatNumber, formatTime, describe } from '../format.js';
 
 export async function render(page, _route, ctx) {
@@ -28,7 +28,7 @@ export async function render(page, _route, ctx) {
     el('h2', {}, 'Firewalls ', el('a', { href: '#/devices', class: 'small', text: 'details' })),
     table(['Firewall', 'Last heard', 'State'], devices.map(d => ({
       attrs: { class: d.silent ? 'warn' : '' },
-      cells: [d.name, el('span', { title: formatDateTime(d.lastSeen), text: `${ago(d.lastSeen)} (${formatDateTime(d.lastSeen)})` }),
+      cells: [d.name, when(d.lastSeen, `(${ago(d.lastSeen)})`),
         d.silent ? el('span', { class: 'badge bad', text: 'silent' }) : el('span', { class: 'badge good', text: 'sending' })],
     })), { empty: 'No firewall has sent syslog yet.', class: 'devices-table' })));
 }

@@ -1,8 +1,8 @@
 // Devices: the firewalls that send syslog, when each was last heard, its rate, and the time zone
 // its own timestamps are read in (editable).
 import { api, segment } from '../api.js';
-import { el, table, showError, clearErrors } from '../dom.js';
-import { ago, formatDateTime, formatNumber } from '../format.js';
+import { el, table, showError, clearErrors, when } from '../dom.js';
+import { ago, formatNumber } from '../format.js';
 
 export async function render(page, _route, ctx) {
   const devices = await api('GET', '/api/devices');
@@ -18,8 +18,8 @@ export async function render(page, _route, ctx) {
       attrs: { class: d.silent ? 'warn device' : 'device', dataset: { device: d.name } },
       cells: [
         el('a', { href: '#/records?device=' + encodeURIComponent(d.name), text: d.name }),
-        d.lastSender || '', formatDateTime(d.firstSeen),
-        `${formatDateTime(d.lastSeen)} (${ago(d.lastSeen)})`,
+        d.lastSender || '', when(d.firstSeen),
+        when(d.lastSeen, `(${ago(d.lastSeen)})`),
         formatNumber(d.linesTotal), `${formatNumber(d.linesLastHour)} (${formatNumber((d.linesLastHour || 0) / 3600)}/s)`,
         zoneEditor(d, ctx),
         d.silent ? el('span', { class: 'badge bad', text: 'silent' }) : el('span', { class: 'badge good', text: 'sending' }),

@@ -1,8 +1,8 @@
 // Syslog records: every filter of GET /api/records, a result table (click an address to filter by
 // it, "blacklist it" per row), paging and a CSV export of the same search.
 import { api, query } from '../api.js';
-import { el, table, field, button, askDialog, showError, clearErrors } from '../dom.js';
-import { formatDateTime, isoToLocalInput, localInputToIso, timeZone } from '../format.js';
+import { el, table, field, button, askDialog, showError, clearErrors, when } from '../dom.js';
+import { isoToLocalInput, localInputToIso, timeZone } from '../format.js';
 
 const TEXT_FILTERS = [
   ['device', 'Firewall', 'PA-220'],
@@ -92,7 +92,7 @@ function filterForm(filters, custom, limit, ctx) {
   range.addEventListener('change', () => { customBox.hidden = range.value !== 'custom'; });
 
   const inputs = TEXT_FILTERS.map(([name, label, placeholder]) => {
-    const input = el('input', { name, id: 'filter-' + name, placeholder, autocomplete: 'off' });
+    const input = el('input', { name, id: 'filter-' + name, placeholder: placeholder ? 'e.g. ' + placeholder : '', autocomplete: 'off' });
     input.value = filters[name] || '';
     return field(label, input, { field: name });
   });
@@ -100,9 +100,14 @@ function filterForm(filters, custom, limit, ctx) {
     ['50', '100', '250', '500', '1000'].map(v => el('option', { value: v, text: v + ' per page' })));
   limitSelect.value = String(limit);
 
+  const active = TEXT_FILTERS.filter(([name]) => filters[name]).length + (custom ? 1 : 0);
+  const details = el('details', { class: 'filter-details' },
+    el('summary', { text: active ? `More filters (${active} set)` : 'More filters' }),
+    el('div', { class: 'filter-grid' }, inputs, field('Page size', limitSelect, { field: 'limit' })));
+  // open on a laptop; on a phone the filters would fill the screen before any record shows
+  details.open = window.matchMedia('(min-width: 761px)').matches || active > 0;
   const form = el('form', { class: 'filters card', id: 'records-filters' },
-    el('div', { class: 'filter-grid' }, field('Time', range, { field: 'range' }), customBox, inputs,
-      field('Page size', limitSelect, { field: 'limit' })),
+    el('div', { class: 'filter-grid' }, field('Time', range, { field: 'range' }), customBox), details,
     el('p', { class: 'form-error', role: 'alert' }),
     el('div', { class: 'actions' },
       el('button', { type: 'submit', class: 'primary', id: 'filter-apply', text: 'Search' }),
@@ -154,7 +159,7 @@ function recordsTable(rows, filters, custom, limit, ctx) {
   return table(headers, rows.map(r => ({
     attrs: { class: 'record' },
     cells: [
-      formatDateTime(r.receivedAt),
+      when(r.receivedAt),
       r.device || '',
       [r.type || '', r.subtype ? '/' + r.subtype : ''].join(''),
       filterLink('src', r.src, r.srcPort),

@@ -1,6 +1,6 @@
 // Detection runs: the recent runs and, for one run, what it decided for each address.
 import { api, segment } from '../api.js';
-import { el, table } from '../dom.js';
+import { el, table, when } from '../dom.js';
 import { formatDateTime, describe } from '../format.js';
 import { findingsTable, runId, countOf } from './dashboard.js';
 
@@ -26,7 +26,7 @@ export async function render(page, { rest }, ctx) {
   }
   page.append(table(['Run', 'Started', 'Trigger', 'Status', 'Added', 'Refreshed', 'Stopped', 'Simulated'],
     runs.map(r => [
-      el('a', { href: '#/runs/' + segment(runId(r)), text: '#' + runId(r) }), formatDateTime(r.startedAt), r.trigger || '',
+      el('a', { href: '#/runs/' + segment(runId(r)), text: '#' + runId(r) }), when(r.startedAt), r.trigger || '',
       r.status || '', String(countOf(r, 'added')), String(countOf(r, 'refreshed')), String(countOf(r, 'stopped')),
       String(countOf(r, 'simulated')),
     ]), { empty: 'No run yet.', class: 'runs-table' }));
