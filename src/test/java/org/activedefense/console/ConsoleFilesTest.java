@@ -109,6 +109,28 @@ class ConsoleFilesTest {
         }
     }
 
+    @Test
+    void readsTheConsoleFromAJarAsPackaged(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path jar = dir.resolve("packaged.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+            for (String[] entry : new String[][] {{"console/", null}, {"console/index.html", "<html>"},
+                {"console/js/", null}, {"console/js/app.js", "1;"}, {"other/secret.txt", "secret"}}) {
+                out.putNextEntry(new java.util.jar.JarEntry(entry[0]));
+                if (entry[1] != null) {
+                    out.write(bytes(entry[1]));
+                }
+                out.closeEntry();
+            }
+        }
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null)) {
+            ConsoleFiles packaged = ConsoleFiles.fromClasspath(loader, "console/");
+            assertEquals(java.util.Set.of("index.html", "js/app.js"), packaged.names());
+            assertArrayEquals(bytes("1;"), packaged.serve("/console/js/app.js", false, null).body());
+            assertEquals(404, packaged.serve("/console/js", false, null).status());
+            assertEquals(404, packaged.serve("/console/../other/secret.txt", false, null).status());
+        }
+    }
+
     private void assertServed(String uri, String contentType, String body) {
         Response r = files.serve(uri, false, null);
         assertEquals(200, r.status(), uri);
