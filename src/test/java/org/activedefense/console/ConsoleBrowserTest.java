@@ -71,6 +71,7 @@ class ConsoleBrowserTest {
         service = RunningService.start("console-browser", Map.of(
                 "admin.password", FIRST_PASSWORD,
                 "edl.cache-seconds", "1",
+                "admin.login.max-failures", "5",
                 "mail.smtp.host", "127.0.0.1",
                 "mail.smtp.port", String.valueOf(SMTP_PORT),
                 "mail.to", "soc@example.org",
@@ -433,6 +434,60 @@ class ConsoleBrowserTest {
         browser.waitFor(By.id("login-form"));
         logIn("admin", password);
         browser.page("allowlist");
+    }
+
+    @Test
+    @Order(14)
+    void anAdminAddsAViewerWhoCanLookButNotChange() throws Exception {
+        open("accounts");
+        browser.page("accounts");
+        fill(By.id("acct-username"), "night-shift");
+        fill(By.id("acct-password"), "night-shift-password");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("acct-role"))).selectByValue("viewer");
+        browser.driver.findElement(By.cssSelector("#account-add button[type=submit]")).click();
+        browser.waitForText(By.id("flash"), "The account night-shift was added");
+        browser.page("accounts");
+        browser.waitFor(By.cssSelector("tr.account[data-username='night-shift']"));
+
+        browser.driver.findElement(By.id("logout")).click();
+        logIn("night-shift", "night-shift-password");
+        browser.page("dashboard");
+        assertEquals("night-shift (viewer)", browser.driver.findElement(By.id("whoami")).getText());
+        assertTrue(browser.driver.findElements(By.cssSelector("button[data-action='engine-toggle']")).isEmpty());
+        assertTrue(browser.driver.findElements(By.cssSelector("button[data-action='run-detection']")).isEmpty());
+        assertFalse(browser.driver.findElement(By.cssSelector("#nav a[data-page='audit']")).isDisplayed());
+        open("records");
+        browser.page("records");
+        browser.wait.until(d -> rows().size() > 0);
+        assertTrue(browser.driver.findElements(By.cssSelector("button[data-action='blacklist']")).isEmpty());
+        browser.screenshot("17-viewer-records");
+
+        browser.driver.findElement(By.id("logout")).click();
+        logIn("admin", password);
+        browser.page("dashboard");
+        open("accounts");
+        browser.page("accounts");
+        browser.waitFor(By.cssSelector("tr.account[data-username='night-shift'] button[data-action='remove']")).click();
+        browser.waitFor(By.cssSelector("dialog.dialog[open] button[type=submit]")).click();
+        browser.waitForText(By.id("flash"), "The account night-shift was removed");
+    }
+
+    @Test
+    @Order(20)
+    void repeatedFailedLoginsShowTheServersLockoutMessage() throws Exception {
+        browser.driver.findElement(By.id("logout")).click();
+        browser.waitFor(By.id("login-form"));
+        // admin.login.max-failures is 5 here; earlier tests failed twice (the window may still hold them)
+        for (int attempt = 0; attempt < 8; attempt++) {
+            logIn("admin", "not-the-password-" + attempt);
+            browser.wait.until(d -> !d.findElement(By.id("login-error")).getText().isBlank());
+            if (browser.driver.findElement(By.id("login-error")).getText().contains("too many failed logins")) {
+                break;
+            }
+        }
+        String message = browser.driver.findElement(By.id("login-error")).getText();
+        assertTrue(message.contains("too many failed logins from 127.0.0.1"), message);
+        browser.screenshot("18-login-locked");
     }
 
     // ------------------------------------------------------------------ helpers
