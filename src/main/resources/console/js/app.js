@@ -69,6 +69,8 @@ async function route() {
   };
   try {
     await module.render(container, { rest, params }, ctx);
+    // tests and assistive tools can tell a drawn page from one still waiting for its data
+    container.dataset.loaded = 'true';
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       return;
@@ -113,9 +115,10 @@ function showLogin(message) {
         { quiet401: true });
       applySession(body);
       if (!location.hash || location.hash === '#/login') {
-        location.hash = '#/dashboard';
+        location.hash = '#/dashboard';  // the hashchange draws it
+      } else {
+        route();
       }
-      route();
     } catch (e) {
       error.textContent = e.status === 401 ? 'Wrong user name or password.' : e.message;
       showError(form, { message: error.textContent });
@@ -133,6 +136,8 @@ async function logout() {
   } catch (e) {
     // the session may already be gone; the login page is the right place either way
   }
+  // the next one to log in starts at the dashboard, not on the page the last one left open
+  history.replaceState(null, '', location.pathname);
   showLogin('Logged out.');
 }
 

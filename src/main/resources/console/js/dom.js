@@ -199,7 +199,7 @@ export function askDialog(title, fields, submitLabel, onSubmit) {
       submit.disabled = true;
       try {
         const result = await onSubmit(values);
-        close(result === undefined ? values : result);
+        close(result === undefined || result === null ? values : result);
       } catch (e) {
         showError(form, e);
       } finally {

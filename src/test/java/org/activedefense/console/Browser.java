@@ -67,11 +67,9 @@ final class Browser implements AutoCloseable {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     }
 
-    /** Waits until a page's section is drawn and its data have arrived (no "Loading…" left). */
+    /** Waits until a page's section is drawn with its data (the console marks it loaded). */
     WebElement page(String name) {
-        WebElement page = waitFor(By.cssSelector("section.page[data-page='" + name + "']"));
-        wait.until(d -> !page.getText().contains("Loading…"));
-        return page;
+        return waitFor(By.cssSelector("section.page[data-page='" + name + "'][data-loaded='true']"));
     }
 
     Object script(String js, Object... args) {
