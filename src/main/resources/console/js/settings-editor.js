@@ -7,9 +7,10 @@ import { el, button, showError, clearErrors } from './dom.js';
 const SECRET_KEYS = new Set(['mail.smtp.password']);
 
 /** A card of setting rows for the given keys (those the server does not know are left out). */
-export function settingsCard(title, keys, byKey, ctx, back, extra) {
+export function settingsCard(title, keys, byKey, ctx, back, extra, intro) {
   const rows = keys.filter(k => byKey.has(k)).map(k => settingRow(byKey.get(k), ctx, back));
-  return el('section', { class: 'card settings-card' }, el('h2', { text: title }), rows, extra || null);
+  return el('section', { class: 'card settings-card' }, el('h2', { text: title }),
+    intro ? el('p', { class: 'muted', text: intro }) : null, rows, extra || null);
 }
 
 export function settingRow(setting, ctx, back) {

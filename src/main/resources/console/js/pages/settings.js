@@ -34,7 +34,7 @@ export async function render(page, _route, ctx) {
   for (const [caseName, title, explanation, keys] of CASES) {
     keys.forEach(k => shown.add(k));
     page.append(settingsCard(title, keys, byKey, ctx, '#/settings',
-      [el('p', { class: 'muted', text: explanation }), simulateToggle(caseName, simulated, byKey.get(SIMULATE), ctx)]));
+      simulateToggle(caseName, simulated, byKey.get(SIMULATE), ctx), explanation));
   }
   for (const [title, keys] of GROUPS) {
     keys.forEach(k => shown.add(k));
