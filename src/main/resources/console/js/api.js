@@ -2,6 +2,8 @@
 // A 401 sends the console to its login page; other errors become ApiError with the server's text.
 
 let csrfToken = null;
+let sessionDeadline = null;   // the browser's clock: when the session cookie expires
+let serverClockAhead = 0;     // server time minus browser time, from the Date header, in ms
 const unauthorizedListeners = [];
 
 /** An error answer of the API: {"error", "field"} with its status. */
@@ -17,12 +19,34 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/**
+ * Remembers when the session ends (its expiresAt, on the browser's clock). Past that moment the
+ * browser has dropped the cookie, and a request without it would get a basic-auth challenge (a
+ * native password dialog), so the console goes to its login page instead of asking.
+ */
+export function setSessionEnd(expiresAt) {
+  const end = expiresAt ? Date.parse(expiresAt) : NaN;
+  sessionDeadline = Number.isNaN(end) ? null : end - serverClockAhead;
+  return sessionDeadline;
+}
+
+function sessionEnded() {
+  const error = new ApiError(401, 'Your session has ended. Please log in again.');
+  csrfToken = null;
+  sessionDeadline = null;
+  unauthorizedListeners.forEach(listener => listener(error));
+  return error;
+}
+
 export function onUnauthorized(listener) {
   unauthorizedListeners.push(listener);
 }
 
 /** Calls the API; resolves with the parsed JSON body (null for 204). */
 export async function api(method, path, body, options = {}) {
+  if (sessionDeadline !== null && Date.now() >= sessionDeadline && !options.quiet401) {
+    throw sessionEnded();
+  }
   const headers = { 'Accept': 'application/json' };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -42,6 +66,10 @@ export async function api(method, path, body, options = {}) {
     });
   } catch (e) {
     throw new ApiError(0, 'The service cannot be reached (' + e.message + ').');
+  }
+  const serverDate = Date.parse(response.headers.get('Date') || '');
+  if (!Number.isNaN(serverDate)) {
+    serverClockAhead = serverDate - Date.now();
   }
   if (response.status === 204) {
     return null;
@@ -63,6 +91,7 @@ export async function api(method, path, body, options = {}) {
   const error = new ApiError(response.status, message, data && data.field);
   if (response.status === 401 && !options.quiet401) {
     csrfToken = null;
+    sessionDeadline = null;
     unauthorizedListeners.forEach(listener => listener(error));
   }
   if (response.status === 429) {

@@ -1,5 +1,5 @@
 // The console's shell: session, navigation (hash routes like #/records?src=...), and pages.
-import { api, ApiError, onUnauthorized, setCsrfToken } from './api.js';
+import { api, ApiError, onUnauthorized, setCsrfToken, setSessionEnd } from './api.js';
 import { el, replace, field, showError, clearErrors } from './dom.js';
 import * as dashboard from './pages/dashboard.js';
 import * as records from './pages/records.js';
@@ -81,9 +81,18 @@ async function route() {
   }
 }
 
+let sessionTimer = null;
+
 function applySession(body) {
   session = body;
   setCsrfToken(body.csrfToken);
+  clearTimeout(sessionTimer);
+  const end = setSessionEnd(body.expiresAt);
+  if (end !== null) {
+    // setTimeout holds at most about 24 days
+    sessionTimer = setTimeout(() => showLogin('Your session has ended. Please log in again.'),
+      Math.min(Math.max(0, end - Date.now()), 2 ** 31 - 1));
+  }
   topbar.hidden = false;
   document.body.classList.toggle('is-admin', body.role === 'admin');
   document.body.classList.toggle('is-viewer', body.role !== 'admin');
@@ -93,6 +102,8 @@ function applySession(body) {
 function showLogin(message) {
   session = null;
   setCsrfToken(null);
+  setSessionEnd(null);
+  clearTimeout(sessionTimer);
   topbar.hidden = true;
   document.body.classList.remove('is-admin', 'is-viewer');
   const username = el('input', { name: 'username', autocomplete: 'username', required: true });

@@ -17,7 +17,7 @@ export function settingRow(setting, ctx, back) {
   const input = inputFor(setting);
   input.id = 'setting-' + setting.key.replace(/[^a-z0-9]+/gi, '-');
   input.name = setting.key;
-  const isSecret = SECRET_KEYS.has(setting.key);
+  const isSecret = SECRET_KEYS.has(setting.key) || setting.kind === 'secret';
   const row = el('form', { class: 'setting', dataset: { field: setting.key, key: setting.key } },
     el('div', { class: 'setting-name' },
       el('label', { for: input.id, class: 'setting-key', text: setting.key }),
@@ -74,7 +74,7 @@ export async function save(values, container, ctx, back) {
 
 function inputFor(setting) {
   const kind = setting.kind || 'text';
-  if (SECRET_KEYS.has(setting.key)) {
+  if (SECRET_KEYS.has(setting.key) || kind === 'secret') {
     return el('input', { type: 'password', autocomplete: 'new-password',
       placeholder: setting.value ? 'set — type to replace' : 'not set' });
   }
@@ -92,14 +92,17 @@ function inputFor(setting) {
     select.value = setting.value;
     return select;
   }
-  const input = el('input', { type: kind === 'integer' ? 'text' : 'text', autocomplete: 'off',
-    inputmode: kind === 'integer' ? 'numeric' : null, spellcheck: 'false' });
+  // integer:MIN..MAX — a text field, so a wrong value reaches the server and its reason is shown
+  const integer = kind.startsWith('integer');
+  const range = integer && kind.includes(':') ? kind.substring(kind.indexOf(':') + 1).replace('..', ' to ') : '';
+  const input = el('input', { type: 'text', autocomplete: 'off', inputmode: integer ? 'numeric' : null, spellcheck: 'false',
+    title: range ? 'a whole number from ' + range : null });
   input.value = setting.value ?? '';
   return input;
 }
 
 function valueOf(input, setting) {
-  if (SECRET_KEYS.has(setting.key)) {
+  if (SECRET_KEYS.has(setting.key) || setting.kind === 'secret') {
     return input.value === '' ? null : input.value;
   }
   return input.value.trim();

@@ -113,14 +113,16 @@ function filterForm(filters, ctx) {
 
 async function detail(page, address, ctx) {
   page.append(el('p', {}, el('a', { href: '#/blacklist', text: '← Blacklist' })));
-  const entry = await api('GET', '/api/blacklist/' + segment(address));
+  const detail = await api('GET', '/api/blacklist/' + segment(address));
   if (!ctx.current()) {
     return;
   }
-  const listed = Boolean(entry.firstSeen && !entry.removedAt && entry.listed !== false);
-  page.append(el('h1', {}, 'Blacklist: ', el('span', { class: 'address', text: entry.address || address })));
+  const entry = detail.entry || {};
+  const shown = detail.address || address;
+  page.append(el('h1', {}, 'Blacklist: ', el('span', { class: 'address', text: shown }),
+    ' ', el('span', { class: 'badge ' + (detail.listed ? 'bad' : 'good'), text: detail.listed ? 'listed' : 'not listed' })));
   page.append(el('section', { class: 'card' },
-    el('dl', { class: 'facts' },
+    detail.listed ? el('dl', { class: 'facts' },
       fact('Case', entry.case || entry.caseName),
       fact('Source', entry.source),
       fact('First seen', formatDateTime(entry.firstSeen)),
@@ -128,17 +130,17 @@ async function detail(page, address, ctx) {
       fact('Times detected', entry.timesDetected),
       fact('Reason', entry.reason),
       fact('Added by', entry.addedBy || (entry.addedByRun ? 'detection run #' + entry.addedByRun : '')),
-      fact('Evidence', describe(entry.evidence))),
-    el('p', {}, el('a', { href: '#/records' + query({ src: entry.address || address, range: '7d' }), text: 'Its records of the last 7 days' })),
-    ctx.isAdmin && listed ? entryActions(entry.address || address, ctx, '#/blacklist') : null));
-  const history = entry.history || [];
+      fact('Evidence', describe(entry.evidence))) : el('p', { class: 'muted', text: 'Not on the blacklist now; its past is below.' }),
+    el('p', {}, el('a', { href: '#/records' + query({ src: shown, range: '7d' }), text: 'Its records of the last 7 days' })),
+    ctx.isAdmin && detail.listed ? entryActions(shown, ctx, '#/blacklist') : null));
+  const history = detail.history || [];
   page.append(el('section', { class: 'card' }, el('h2', { text: 'History' }),
     table(['Case', 'Source', 'First seen', 'Last seen', 'Removed', 'Why', 'Evidence'], history.map(h => [
       h.case || h.caseName || '', h.source || '', when(h.firstSeen), when(h.lastSeen),
       when(h.removedAt), h.removal || '', describe(h.evidence),
     ]), { empty: 'Never removed before.' })));
   page.append(el('section', { class: 'card' }, el('h2', { text: 'Detection findings' }),
-    findingsTable(entry.findings || [])));
+    findingsTable((detail.findings || []).map(f => ({ address: shown, ...f })))));
 }
 
 function fact(label, value) {

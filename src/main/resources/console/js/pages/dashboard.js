@@ -12,7 +12,8 @@ export async function render(page, _route, ctx) {
   page.append(el('h1', { text: 'Dashboard' }));
   const engineRunning = data.engine && data.engine.running;
   page.append(el('div', { class: 'tiles' },
-    tile('Lines per second', formatNumber(data.linesPerSecond), 'tile-rate'),
+    tile('Lines per second', data.linesPerSecond === null || data.linesPerSecond === undefined ? '—'
+      : formatNumber(data.linesPerSecond), 'tile-rate'),
     tile('Lines in 24 h', formatNumber((data.lines24h || []).reduce((sum, b) => sum + (b.lines || 0), 0)), 'tile-lines'),
     tile('Blacklisted', formatNumber(data.blacklistSize), 'tile-blacklist', '#/blacklist'),
     engineTile(engineRunning, ctx)));

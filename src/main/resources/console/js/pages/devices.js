@@ -13,14 +13,16 @@ export async function render(page, _route, ctx) {
   page.append(el('p', { class: 'muted', text: 'Firewalls are known by the host name in their syslog header. '
     + 'The time zone says how the firewall\'s own time stamps are read (empty = the service\'s default).' }));
   page.append(zoneList());
-  page.append(table(['Firewall', 'Sender', 'First seen', 'Last heard', 'Lines total', 'Lines last hour', 'Time zone', 'State'],
+  page.append(table(['Firewall', 'Sender', 'First seen', 'Last heard', 'Lines total', 'Lines last hour', 'Lines per minute',
+    'Time zone', 'State'],
     devices.map(d => ({
       attrs: { class: d.silent ? 'warn device' : 'device', dataset: { device: d.name } },
       cells: [
         el('a', { href: '#/records?device=' + encodeURIComponent(d.name), text: d.name }),
         d.lastSender || '', when(d.firstSeen),
         when(d.lastSeen, `(${ago(d.lastSeen)})`),
-        formatNumber(d.linesTotal), `${formatNumber(d.linesLastHour)} (${formatNumber((d.linesLastHour || 0) / 3600)}/s)`,
+        formatNumber(d.linesTotal), formatNumber(d.linesLastHour),
+        d.linesPerMinute === null || d.linesPerMinute === undefined ? '—' : formatNumber(d.linesPerMinute),
         zoneEditor(d, ctx),
         d.silent ? el('span', { class: 'badge bad', text: 'silent' }) : el('span', { class: 'badge good', text: 'sending' }),
       ],
@@ -33,7 +35,8 @@ function zoneList() {
 }
 
 function zoneEditor(device, ctx) {
-  const input = el('input', { name: 'timeZone', list: 'time-zones', placeholder: 'default', autocomplete: 'off',
+  const input = el('input', { name: 'timeZone', list: 'time-zones', autocomplete: 'off',
+    placeholder: device.effectiveTimeZone ? `default (${device.effectiveTimeZone})` : 'default',
     'aria-label': 'Time zone of ' + device.name });
   input.value = device.timeZone || '';
   if (!ctx.isAdmin) {

@@ -10,7 +10,7 @@ const CASES = [
   ['host-sweep', 'Case 2 — host sweep', 'One outside address to more than N of our addresses on one port within M minutes (M = 0: off).',
     ['detect.host-sweep.hosts', 'detect.host-sweep.window-minutes']],
   ['vulnerability', 'Case 3 — vulnerability exploits', 'Level 0 off, 1 critical, 2 high or critical threats of the firewall.',
-    ['detect.vulnerability.level', 'detect.vulnerability.window-minutes']],
+    ['detect.vulnerability.level', 'detect.vulnerability.window-minutes', 'detect.vulnerability.subtypes']],
 ];
 const GROUPS = [
   ['Schedule', ['detect.cron', 'detect.refresh-window-minutes']],
