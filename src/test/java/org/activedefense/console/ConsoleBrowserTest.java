@@ -389,6 +389,17 @@ class ConsoleBrowserTest {
         browser.waitForText(By.cssSelector("table.findings-table"), SLOW_SCANNER);
         browser.screenshot("12-run");
 
+        // an address's own page: why it is listed, and the past of one that left the list
+        browser.driver.get(base() + "/console/#/blacklist/" + SLOW_SCANNER);
+        WebElement listed = browser.page("blacklist");
+        assertTrue(listed.getText().contains("listed") && listed.getText().contains("port-scan"), listed.getText());
+        browser.waitForText(By.cssSelector("table.findings-table"), "new");
+        browser.screenshot("12-blacklist-detail");
+        browser.driver.get(base() + "/console/#/blacklist/" + SCANNER);
+        WebElement past = browser.page("blacklist");
+        assertTrue(past.getText().contains("not listed"), past.getText());
+        assertTrue(past.getText().contains("scanned our web server by hand") || past.getText().contains("allowlist"), past.getText());
+
         open("audit");
         WebElement audit = browser.page("audit");
         browser.wait.until(d -> audit.getText().contains("blacklist.add"));
