@@ -16,7 +16,8 @@ class ConsoleJarIT {
         Map<String, String> props = ServiceProcess.prepare("console-jar", Map.of("admin.password", "it-console-password"));
         try (ServiceProcess service = ServiceProcess.start("console-jar", props)) {
             HttpResponse<String> index = service.get("/console/");
-            assertEquals(200, index.statusCode());
+            assertEquals(200, index.statusCode(), () -> "answer: " + index.headers().map() + " " + index.body()
+                    + "\nservice log:\n" + logOf(service));
             assertTrue(index.body().contains("js/app.js"), index.body());
             assertTrue(index.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
             HttpResponse<String> script = service.get("/console/js/pages/records.js");
@@ -26,6 +27,14 @@ class ConsoleJarIT {
             HttpResponse<String> root = service.get("/");
             assertEquals(302, root.statusCode());
             assertEquals("/console/", root.headers().firstValue("Location").orElse(""));
+        }
+    }
+
+    private static String logOf(ServiceProcess service) {
+        try {
+            return service.log();
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 }
