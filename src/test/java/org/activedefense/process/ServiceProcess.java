@@ -103,6 +103,31 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Starts {@code command} in {@code workDir} with exactly {@code environment} (nothing inherited
+     * from the test's own environment, as a container runtime or systemd starts a process), and
+     * waits until Camel has started and {@code ready} answers true. {@code properties} name the
+     * ports the service was given (at least {@code http.port}) for {@link #get}.
+     */
+    public static ServiceProcess startCommand(Path workDir, List<String> command, Map<String, String> environment,
+                                              Map<String, String> properties,
+                                              java.util.function.Predicate<ServiceProcess> ready) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("service.log").toFile()));
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        ServiceProcess service = new ServiceProcess(workDir, properties, builder.start());
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!service.process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + service.process.exitValue()
+                        + "; its log:\n" + service.log());
+            }
+            return service.log().contains("(active-defense) started in") && ready.test(service);
+        });
+        return service;
+    }
+
     public int httpPort() {
         return Integer.parseInt(properties.get("http.port"));
     }
