@@ -86,6 +86,16 @@ class PackagingFilesTest {
     }
 
     @Test
+    void buildContextHoldsExactlyWhatTheImageCopies() throws IOException {
+        List<String> allowed = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .map(String::strip).filter(l -> l.startsWith("!")).map(l -> l.substring(1)).sorted().toList();
+        List<String> copied = Dockerfile.read(Path.of("docker", "Dockerfile")).copies().stream()
+                .flatMap(c -> c.subList(0, c.size() - 1).stream()).sorted().toList();
+        assertEquals(copied, allowed, ".dockerignore lets in exactly the Dockerfile's COPY sources");
+        assertTrue(Files.readAllLines(Path.of(".dockerignore")).contains("*"), ".dockerignore starts from nothing");
+    }
+
+    @Test
     void everyVariableComposeAndSystemdSetIsAProperty() throws IOException {
         Map<String, String> byEnv = new LinkedHashMap<>();
         applicationProperties().stringPropertyNames().forEach(k -> byEnv.put(environmentName(k), k));
