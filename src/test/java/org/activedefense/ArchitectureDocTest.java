@@ -50,16 +50,28 @@ class ArchitectureDocTest {
                 context.getPropertiesComponent().setLocation("file:application.properties");
                 PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context, "file:" + file));
                 for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
-                    actual.put(route.getRouteId(), new String[] {file.getFileName().toString(), route.getInput().getEndpointUri()});
+                    String description = route.getDescriptionText() == null ? "" : route.getDescriptionText();
+                    String input = route.getInput().getEndpointUri();
+                    // A route made from a template shows its template's {{parameters}}: fill them in.
+                    if (route.getTemplateParameters() != null) {
+                        for (Map.Entry<String, Object> p : route.getTemplateParameters().entrySet()) {
+                            input = input.replace("{{" + p.getKey() + "}}", String.valueOf(p.getValue()));
+                            description = description.replace("{{" + p.getKey() + "}}", String.valueOf(p.getValue()));
+                        }
+                    }
+                    actual.put(route.getRouteId(), new String[] {file.getFileName().toString(), input, description});
                 }
             }
         }
 
         List<String> problems = new ArrayList<>();
+        List<String> suggestions = new ArrayList<>();
         actual.forEach((id, where) -> {
             String[] doc = documented.get(id);
             if (doc == null) {
                 problems.add("missing from the table: " + id + " (" + where[0] + ", from " + where[1] + ")");
+                suggestions.add("| `" + id + "` | `" + where[0] + "` | `" + documentedInput(where[1]) + "` | "
+                        + (where[2].isBlank() ? restDescription(where[1]) : where[2]) + " |");
                 return;
             }
             if (!doc[0].equals(where[0])) {
@@ -71,17 +83,27 @@ class ArchitectureDocTest {
         });
         documented.keySet().stream().filter(id -> !actual.containsKey(id))
                 .forEach(id -> problems.add("in the table but not in routes/: " + id));
-        assertEquals(List.of(), problems, "docs/architecture.md vs routes/");
+        assertEquals(List.of(), problems, "docs/architecture.md vs routes/"
+                + (suggestions.isEmpty() ? "" : "; rows for the missing routes:\n" + String.join("\n", suggestions) + "\n"));
     }
 
-    /** A route's input is documented as its URI without parameters, a REST operation as "VERB /path". */
-    private static boolean inputMatches(String documented, String uri) {
+    /** A route's input as the table shows it: the URI without parameters, a REST operation as "VERB /path". */
+    private static String documentedInput(String uri) {
         if (uri.startsWith("rest:")) {
-            // rest://post:/api:/detection/run?... -> POST /api/detection/run
             String[] parts = uri.split("\\?", 2)[0].replaceFirst("^rest:(//)?", "").split(":");
-            String path = parts[1] + (parts.length > 2 ? parts[2] : "");
-            return documented.equals(parts[0].toUpperCase(java.util.Locale.ROOT) + " " + path);
+            String path = java.net.URLDecoder.decode(parts[1] + (parts.length > 2 ? parts[2] : ""), java.nio.charset.StandardCharsets.UTF_8);
+            return parts[0].toUpperCase(java.util.Locale.ROOT) + " " + path;
         }
-        return documented.equals(uri.split("\\?", 2)[0]);
+        return uri.split("\\?", 2)[0];
+    }
+
+    /** The description a REST operation carries in its rest: URI. */
+    private static String restDescription(String uri) {
+        Matcher m = Pattern.compile("[?&]description=([^&]*)").matcher(uri);
+        return m.find() ? java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8) : "";
+    }
+
+    private static boolean inputMatches(String documented, String uri) {
+        return documented.equals(documentedInput(uri));
     }
 }

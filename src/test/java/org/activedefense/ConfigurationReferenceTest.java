@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ConfigurationReferenceTest {
 
     static final Path DOC = Path.of("docs", "operations.md");
-    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.\\-]+)` \\| (.+?) \\| (.*)\\|$");
+    private static final Pattern ROW = Pattern.compile("^\\| `([A-Za-z0-9.\\-\\[\\]]+)` \\| (.+?) \\| (.*)\\|$");
 
     @Test
     void everyPropertyIsDocumentedWithItsDefault() throws IOException {
