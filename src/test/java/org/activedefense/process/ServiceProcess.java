@@ -26,6 +26,9 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** Logged by Camel's supervising route controller once it has started (or tried) every route. */
+    static final String ROUTES_STARTED = "DefaultSupervisingRouteController - Routes startup (";
+
     public final Path workDir;
     public final Map<String, String> properties;
     private final Process process;
@@ -96,8 +99,9 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("the service exited with " + service.process.exitValue()
                         + "; its log:\n" + service.log());
             }
-            // Health can answer before the last route has started, so wait for Camel's own line too.
-            if (!service.log().contains("(active-defense) started in")) {
+            // Health can answer before the last route has started, so wait for Camel's own lines too:
+            // the supervising route controller starts the routes after "started in".
+            if (!service.log().contains("(active-defense) started in") || !service.log().contains(ROUTES_STARTED)) {
                 return false;
             }
             try {
@@ -129,7 +133,8 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("the service exited with " + service.process.exitValue()
                         + "; its log:\n" + service.log());
             }
-            return service.log().contains("(active-defense) started in") && ready.test(service);
+            return service.log().contains("(active-defense) started in") && service.log().contains(ROUTES_STARTED)
+                    && ready.test(service);
         });
         return service;
     }
