@@ -119,10 +119,16 @@ class DockerImageIT {
             }
             ports.forEach((k, v) -> env.put(environmentName(k), v));
             String httpPort = ports.get("http.port");
+            // HEALTH_URL names the default of one of the port properties (http.port, or a management
+            // port): point it at that property's free port.
             String healthUrl = image.env().get("HEALTH_URL");
-            assertTrue(healthUrl.contains(":" + defaults.getProperty("http.port").strip() + "/"),
-                    "HEALTH_URL uses the default http.port: " + healthUrl);
-            env.put("HEALTH_URL", healthUrl.replace(":" + defaults.getProperty("http.port").strip() + "/", ":" + httpPort + "/"));
+            Matcher hp = Pattern.compile("://[^/:]+:(\\d+)/").matcher(healthUrl);
+            assertTrue(hp.find(), "HEALTH_URL names a port: " + healthUrl);
+            String healthProperty = ports.keySet().stream()
+                    .filter(k -> defaults.getProperty(k).strip().equals(hp.group(1))).findFirst()
+                    .orElseThrow(() -> new AssertionError("HEALTH_URL's port " + hp.group(1)
+                            + " is the default of no port property in application.properties"));
+            env.put("HEALTH_URL", healthUrl.replace(":" + hp.group(1) + "/", ":" + ports.get(healthProperty) + "/"));
             // What an operator adds with -e / .env; kept small for a shared test machine.
             String adminPassword = "image-it-admin-password";
             env.put("ADMIN_PASSWORD", adminPassword);
