@@ -224,6 +224,18 @@ class TlsTest {
     }
 
     @Test
+    void aBusyHttpsPortLeavesTheServiceRunningAndHealthSaysWhy() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            service = RunningService.start("tls-https-port-taken", Map.of("https.port", String.valueOf(taken.getLocalPort())));
+            assertEquals(200, service.get("/files/blacklist.txt").statusCode());
+            HttpResponse<String> health = service.get("/observe/health");
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("HTTPS not started: cannot listen on")),
+                    log.lines().toString());
+        }
+    }
+
+    @Test
     void syslogOverTlsCanBeTurnedOff() throws Exception {
         service = RunningService.start("tls-syslog-off", Map.of("syslog.tls.enabled", "false"));
         int tlsPort = port("syslog.tls.port");

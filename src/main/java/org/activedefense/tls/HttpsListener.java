@@ -9,6 +9,8 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.vertx.common.VertxHelper;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -76,6 +78,26 @@ public final class HttpsListener extends ServiceSupport implements StartupListen
     /** Why the listener is not running, or null when it is. */
     public String failure() {
         return server == null && failure == null ? "not started yet" : failure;
+    }
+
+    /** Readiness: DOWN with the reason while the HTTPS port is not listening (the firewall cannot fetch the list). */
+    public AbstractHealthCheck healthCheck() {
+        return new AbstractHealthCheck("active-defense", "https-listener") {
+            @Override
+            public boolean isLiveness() {
+                return false;
+            }
+
+            @Override
+            protected void doCall(HealthCheckResultBuilder builder, java.util.Map<String, Object> options) {
+                String why = failure();
+                if (why == null) {
+                    builder.detail("port", actualPort()).up();
+                } else {
+                    builder.message("HTTPS " + why).down();
+                }
+            }
+        };
     }
 
     public int actualPort() {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -101,6 +102,10 @@ public final class TlsSetup {
             context.getRegistry().bind("httpsListener", listener);
             context.addStartupListener(listener);
             context.addService(listener, true, true);
+            HealthCheckRegistry health = HealthCheckRegistry.get(context);
+            if (health != null) {
+                health.register(listener.healthCheck());
+            }
             return;
         }
         if (!plain) {
