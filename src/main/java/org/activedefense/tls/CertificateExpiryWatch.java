@@ -55,7 +55,7 @@ public final class CertificateExpiryWatch {
             LOG.debug("TLS certificate valid for {} more days", left);
             return null;
         }
-        String state = left < 0 ? "EXPIRED " + (-left) + " days ago" : "expires in " + left + " days";
+        String state = left >= 0 ? "expires in " + left + " days" : expiredState();
         LOG.warn("The TLS certificate {} (on {}); SHA-256 {}. Replace it before then: the firewall stops "
                 + "enforcing the block list when it cannot fetch it.", state, certificate.notAfter(),
                 certificate.sha256Fingerprint());
@@ -74,6 +74,11 @@ public final class CertificateExpiryWatch {
                 + "certificate (GET /tls/certificate.pem) into the firewall's certificate profile.\n"
                 + "See docs/tls.md.\n";
         return new Warning(subject, body);
+    }
+
+    private String expiredState() {
+        long ago = java.time.Duration.between(certificate.notAfter(), clock.instant()).toDays();
+        return ago == 0 ? "EXPIRED less than a day ago" : "EXPIRED " + ago + " days ago";
     }
 
     private String lastMailed() {
