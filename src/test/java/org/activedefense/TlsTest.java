@@ -90,6 +90,13 @@ class TlsTest {
         // the certificate the handshake presented is the downloaded one
         X509Certificate served = (X509Certificate) edl.sslSession().orElseThrow().getPeerCertificates()[0];
         assertEquals(downloaded, served);
+        // a TLS 1.2-only client (older firewalls) is served too
+        HttpClient tls12 = HttpClient.newBuilder().sslContext(trusting(downloaded))
+                .sslParameters(new javax.net.ssl.SSLParameters(null, new String[] {"TLSv1.2"})).build();
+        HttpResponse<String> viaTls12 = tls12.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + httpsPort + "/files/blacklist.txt")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, viaTls12.statusCode());
+        assertEquals("TLSv1.2", viaTls12.sslSession().orElseThrow().getProtocol());
         // health and the API answer on HTTPS too: one router behind both listeners
         assertEquals(200, https(downloaded, httpsPort, "/observe/health").statusCode());
         assertEquals(401, https(downloaded, httpsPort, "/api/blacklist").statusCode());
@@ -187,7 +194,10 @@ class TlsTest {
 
         try (SSLSocket tls = (SSLSocket) trusting(certificate).getSocketFactory()
                 .createSocket(InetAddress.getLoopbackAddress(), tlsPort)) {
+            // a TLS 1.2-only syslog client (older firewalls) is served too
+            tls.setEnabledProtocols(new String[] {"TLSv1.2"});
             tls.startHandshake();
+            assertEquals("TLSv1.2", tls.getSession().getProtocol());
             String a = RunningService.octetCounted("<14>1 2026-11-22T13:00:00+00:00 fw-tls - - - - "
                     + PanosLines.traffic(Map.of(25, "2001")));
             String b = RunningService.octetCounted("<14>1 2026-11-22T13:00:00+00:00 fw-tls - - - - "
