@@ -1,5 +1,6 @@
 package org.activedefense.process;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,8 @@ class TlsJarIT {
         int httpsPort = Integer.parseInt(props.get("https.port"));
         X509Certificate first;
         try (ServiceProcess service = ServiceProcess.start("tls-jar", props)) {
+            // the supervised routes may still be starting when health first answers
+            awaitRoutes(service);
             first = parsePem(service.get("/tls/certificate.pem").body());
             HttpResponse<String> edl = https(first, httpsPort, "/files/blacklist.txt");
             assertEquals(200, edl.statusCode());
@@ -44,9 +47,15 @@ class TlsJarIT {
             assertEquals(143, service.terminate(Duration.ofSeconds(60)));
         }
         try (ServiceProcess again = ServiceProcess.start("tls-jar", props)) {
+            awaitRoutes(again);
             assertEquals(first, https(first, httpsPort, "/files/blacklist.txt")
                     .sslSession().orElseThrow().getPeerCertificates()[0]);
         }
+    }
+
+    private static void awaitRoutes(ServiceProcess service) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> service.get("/tls/certificate.pem").statusCode() == 200
+                && service.get("/files/blacklist.txt").statusCode() == 200);
     }
 
     private static HttpResponse<String> https(X509Certificate trusted, int port, String path) throws Exception {
