@@ -104,6 +104,10 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("udpMaxMessagesPerRead", p.integer("syslog.udp.max-datagrams-per-read"));
         context.getRegistry().bind("syslogStreamFraming",
                 new SyslogStreamFraming(maxFrame, Transport.TCP, allowlist, metrics));
+        // syslog over TLS (RFC 5425): the same octet-counted framing behind netty's TLS handler
+        context.getRegistry().bind("syslogTlsFraming",
+                new SyslogStreamFraming(maxFrame, Transport.TLS, allowlist, metrics));
+        org.activedefense.tls.TlsSetup.configure(context, meterRegistry(context));
 
         SettingsStore settings = new SettingsStore(database.dataSource(), p::text);
         settings.reload();

@@ -64,6 +64,8 @@ public final class ServiceProcess implements AutoCloseable {
         props.put("syslog.udp.port", String.valueOf(freeTcpPort()));
         props.put("syslog.tcp.port", String.valueOf(freeTcpPort()));
         props.put("http.port", String.valueOf(freeTcpPort()));
+        props.put("https.port", String.valueOf(freeTcpPort()));
+        props.put("syslog.tls.port", String.valueOf(freeTcpPort()));
         props.put("db.embedded.port", String.valueOf(freeTcpPort()));
         props.put("db.embedded.shared-buffers", "32MB");
         props.put("detect.cron", "0 0 0 1 1 ? 2099");
