@@ -1,6 +1,7 @@
 package org.activedefense;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +26,13 @@ import org.activedefense.policy.AddressPolicy;
 import org.activedefense.publish.EdlHttp;
 import org.activedefense.publish.EdlPublisher;
 import org.activedefense.db.DatabaseSettings;
+import org.activedefense.ingest.IngestCheckpoint;
 import org.activedefense.ingest.IngestMetrics;
 import org.activedefense.ingest.LogBatchWriter;
 import org.activedefense.ingest.LogBatchWriter.WriterSettings;
 import org.activedefense.ingest.SenderAllowlist;
 import org.activedefense.ingest.SyslogDatagramFraming;
+import org.activedefense.ingest.SyslogConnectionGuard;
 import org.activedefense.ingest.SyslogFrame.Transport;
 import org.activedefense.ingest.SyslogIntake;
 import org.activedefense.ingest.SyslogStreamFraming;
@@ -39,7 +42,9 @@ import org.activedefense.parse.PanosLogParser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -51,11 +56,15 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class ActiveDefenseConfiguration implements CamelConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ActiveDefenseConfiguration.class);
+    /** How often the ingest checkpoint file is rewritten. */
+    private static final long CHECKPOINT_PERIOD_MS = 1000;
+
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings p = new Settings(context.getPropertiesComponent());
 
-        IngestMetrics metrics = new IngestMetrics(meterRegistry(context));
+        IngestMetrics metrics = new IngestMetrics(meterRegistry(context), p.integer("syslog.sender-metrics.max-senders"));
 
         Database database = openDatabase(p);
         // Services stop in reverse order: the writer flushes before the database goes away.
@@ -73,6 +82,10 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 p.integer("ingest.shutdown-timeout-ms"));
         LogBatchWriter writer = new LogBatchWriter(database.dataSource(), metrics, writerSettings);
         writer.ensurePartitions();
+        // Added before the writer, so it stops after it: the clean stop is recorded once the queue is written.
+        IngestCheckpoint checkpoint = new IngestCheckpoint(Path.of(p.text("ingest.checkpoint-file")),
+                metrics::inFlight, CHECKPOINT_PERIOD_MS);
+        context.addService(new Lifecycle("ingest checkpoint", checkpoint::start, checkpoint::stop), true, true);
         context.addService(new Lifecycle("log batch writer", writer::start, writer::stop), true, true);
 
         PanosLogParser parser = new PanosLogParser(
@@ -84,15 +97,50 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("ingestMetrics", metrics);
         context.getRegistry().bind("logBatchWriter", writer);
-        context.getRegistry().bind("syslogIntake", new SyslogIntake(parser, writer, metrics));
+        SyslogIntake intake = new SyslogIntake(parser, writer, metrics);
+        context.getRegistry().bind("syslogIntake", intake);
         context.getRegistry().bind("syslogDatagramFraming", new SyslogDatagramFraming(maxFrame, allowlist, metrics));
         // a netty channel option must be an Integer, and Camel passes option.* values from the URI as text
         context.getRegistry().bind("udpMaxMessagesPerRead", p.integer("syslog.udp.max-datagrams-per-read"));
         context.getRegistry().bind("syslogStreamFraming",
                 new SyslogStreamFraming(maxFrame, Transport.TCP, allowlist, metrics));
+        SyslogConnectionGuard guard = new SyslogConnectionGuard(p.integer("syslog.tcp.max-connections"),
+                p.integer("syslog.tcp.max-connections-per-sender"), p.integer("syslog.tcp.idle-timeout-seconds"), metrics);
+        context.getRegistry().bind("syslogConnectionGuard", guard);
+        drainConnectionsOnStop(context, guard, intake, p.integer("syslog.tcp.stop-quiet-ms"),
+                p.integer("syslog.tcp.stop-drain-max-ms"));
 
         configureDetection(context, p, database);
         configureAdmin(context, p, database);
+    }
+
+    /**
+     * When the service stops, lets the TCP listener go on reading until the senders have been quiet
+     * for {@code quietMs} (at most {@code maxMs}) before Camel stops the routes and closes the
+     * sockets: lines a sender wrote just before the stop are still in the kernel's buffers, and a
+     * socket closed with unread data is reset and loses them.
+     */
+    private static void drainConnectionsOnStop(CamelContext context, SyslogConnectionGuard guard, SyslogIntake intake,
+                                               int quietMs, int maxMs) {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                int open = guard.openConnections();
+                if (open == 0 || maxMs <= 0) {
+                    return;
+                }
+                LOG.info("Stopping: reading the {} open syslog connection(s) until quiet for {} ms (at most {} ms)",
+                        open, quietMs, maxMs);
+                if (!guard.awaitQuiet(quietMs, maxMs, intake::readersWaiting)) {
+                    LOG.warn("Stopping: syslog senders still sending after {} ms; what they send from now on is lost", maxMs);
+                }
+            }
+        });
     }
 
     private static void configureDetection(CamelContext context, Settings p, Database database) {
