@@ -107,7 +107,7 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         SyslogConnectionGuard guard = new SyslogConnectionGuard(p.integer("syslog.tcp.max-connections"),
                 p.integer("syslog.tcp.max-connections-per-sender"), p.integer("syslog.tcp.idle-timeout-seconds"), metrics);
         context.getRegistry().bind("syslogConnectionGuard", guard);
-        drainConnectionsOnStop(context, guard, intake, p.integer("syslog.tcp.stop-quiet-ms"),
+        drainConnectionsOnStop(context, guard, intake, metrics, p.integer("syslog.tcp.stop-quiet-ms"),
                 p.integer("syslog.tcp.stop-drain-max-ms"));
 
         configureDetection(context, p, database);
@@ -121,7 +121,7 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
      * socket closed with unread data is reset and loses them.
      */
     private static void drainConnectionsOnStop(CamelContext context, SyslogConnectionGuard guard, SyslogIntake intake,
-                                               int quietMs, int maxMs) {
+                                               IngestMetrics metrics, int quietMs, int maxMs) {
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
@@ -131,13 +131,17 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) throws Exception {
                 int open = guard.openConnections();
+                LOG.info("Stopping: {} line(s) received and not yet written (they are written before the database "
+                        + "closes); {} syslog TCP connection(s) open", metrics.inFlight(), open);
                 if (open == 0 || maxMs <= 0) {
                     return;
                 }
-                LOG.info("Stopping: reading the {} open syslog connection(s) until quiet for {} ms (at most {} ms)",
-                        open, quietMs, maxMs);
+                LOG.info("Stopping: reading the open syslog connection(s) until quiet for {} ms (at most {} ms)",
+                        quietMs, maxMs);
                 if (!guard.awaitQuiet(quietMs, maxMs, intake::readersWaiting)) {
                     LOG.warn("Stopping: syslog senders still sending after {} ms; what they send from now on is lost", maxMs);
+                } else {
+                    LOG.info("Stopping: syslog senders quiet; {} line(s) now to write", metrics.inFlight());
                 }
             }
         });
