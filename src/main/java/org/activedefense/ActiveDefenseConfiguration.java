@@ -15,6 +15,7 @@ import org.activedefense.admin.AdminGate;
 import org.activedefense.admin.BlacklistQuery;
 import org.activedefense.admin.EngineControl;
 import org.activedefense.admin.JsonResponses;
+import org.activedefense.cluster.QuartzCluster;
 import org.activedefense.db.Database;
 import org.activedefense.detect.DetectionEngine;
 import org.activedefense.detect.DetectionSettings;
@@ -42,6 +43,7 @@ import org.activedefense.parse.PanosLogParser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -59,6 +61,8 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ActiveDefenseConfiguration.class);
     /** How often the ingest checkpoint file is rewritten. */
     private static final long CHECKPOINT_PERIOD_MS = 1000;
+    /** Quartz worker threads: detection, two housekeeping jobs, and one spare. */
+    private static final int QUARTZ_THREADS = 4;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -110,6 +114,7 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         drainConnectionsOnStop(context, guard, intake, metrics, p.integer("syslog.tcp.stop-quiet-ms"),
                 p.integer("syslog.tcp.stop-drain-max-ms"));
 
+        configureCluster(context, p, database);
         configureDetection(context, p, database);
         configureAdmin(context, p, database);
     }
@@ -147,6 +152,40 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         });
     }
 
+    /**
+     * With {@code cluster.enabled}, the quartz component keeps its schedule in PostgreSQL (Quartz's
+     * clustered JDBC job store), so each trigger fires on one node of those sharing the database;
+     * without it, in memory, as a single node needs.
+     */
+    private static void configureCluster(CamelContext context, Settings p, Database database) {
+        if (!p.bool("cluster.enabled")) {
+            return;
+        }
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setProperties(new java.util.HashMap<>(QuartzCluster.schedulerProperties(database.dataSource(),
+                p.text("camel.main.name"), p.integer("cluster.checkin-interval-ms"), QUARTZ_THREADS)));
+        // the scheduler name is the same on every node; no per-context prefix
+        quartz.setPrefixInstanceName(false);
+        context.addComponent("quartz", quartz);
+        LOG.info("Cluster mode: Quartz schedules are shared through the database ({}); this node is '{}'",
+                database.jdbcUrl(), nodeName(p));
+    }
+
+    /** This node's name in detection_run.node: cluster.node-name, or host name and HTTP port. */
+    static String nodeName(Settings p) {
+        String configured = p.text("cluster.node-name");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + p.text("http.port");
+    }
+
     private static void configureDetection(CamelContext context, Settings p, Database database) {
         DetectionSettings detection = new DetectionSettings(
                 p.integer("detect.port-scan.ports"),
@@ -161,7 +200,7 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         AddressPolicy policy = AddressPolicy.of(p.text("policy.own-networks"), p.text("policy.allowlist"));
         context.getRegistry().bind("addressPolicy", policy);
         context.getRegistry().bind("detectionEngine",
-                new DetectionEngine(database.dataSource(), () -> detection, policy, p.text("camel.main.name"),
+                new DetectionEngine(database.dataSource(), () -> detection, policy, nodeName(p),
                         p.integer("detect.work-mem-mb")));
 
         MeterRegistry meters = meterRegistry(context);

@@ -95,8 +95,10 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException("the service exited with " + service.process.exitValue()
                         + "; its log:\n" + service.log());
             }
-            // Health can answer before the last route has started, so wait for Camel's own line too.
-            if (!service.log().substring((int) service.logStart).contains("(active-defense) started in")) {
+            // Health can answer before the last route has started, so wait for Camel's own lines too: the
+            // supervising route controller starts the routes after "started in" and then logs the summary.
+            String own = service.ownLog();
+            if (!own.contains("(active-defense) started in") || !own.contains("Routes startup (total:")) {
                 return false;
             }
             try {
