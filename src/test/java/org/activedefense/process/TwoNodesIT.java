@@ -51,6 +51,8 @@ class TwoNodesIT {
             shared.put("cluster.enabled", "true");
             shared.put("cluster.checkin-interval-ms", "1000");
             shared.put("detect.cron", "0/" + FIRE_SECONDS + " * * * * ?");
+            // housekeeping too, two seconds after each detection fire
+            shared.put("housekeeping.expiry-cron", "2/" + FIRE_SECONDS + " * * * * ?");
             shared.put("edl.cache-seconds", "1");
             Map<String, String> propsA = ServiceProcess.prepare("node-a", withName(shared, "node-a"));
             Map<String, String> propsB = ServiceProcess.prepare("node-b", withName(shared, "node-b"));
@@ -77,6 +79,19 @@ class TwoNodesIT {
                 perFire.forEach((fire, runs) -> assertEquals(1, runs, "fire at " + Instant.ofEpochSecond(fire * FIRE_SECONDS)
                         + " ran " + runs + " times: " + before));
                 assertTrue(before.stream().allMatch(r -> r.status().equals("ok")), before.toString());
+                // each housekeeping (expiry) fire ran on one node: one log line per fire across both logs
+                Map<Long, Integer> expiries = new HashMap<>();
+                for (ServiceProcess node : List.of(a, b)) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                            "(?m)^(\\S+) INFO .* Blacklist expiry: ").matcher(node.ownLog());
+                    while (m.find()) {
+                        java.time.LocalDateTime t = java.time.LocalDateTime.parse(m.group(1).replace(',', '.'));
+                        long second = t.atZone(java.time.ZoneId.systemDefault()).toEpochSecond();
+                        expiries.merge((second - 2) / FIRE_SECONDS, 1, Integer::sum);
+                    }
+                }
+                assertTrue(expiries.size() >= 3, "expiry fires seen: " + expiries);
+                expiries.forEach((fire, runs) -> assertEquals(1, runs, "expiry fire " + fire + " ran " + runs + " times"));
 
                 // kill -9 the node that ran the latest fire; the other takes over
                 String runner = before.get(before.size() - 1).node();
