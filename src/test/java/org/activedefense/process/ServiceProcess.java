@@ -32,11 +32,14 @@ public final class ServiceProcess implements AutoCloseable {
     public final Path workDir;
     public final Map<String, String> properties;
     private final Process process;
+    /** Where this process's output starts in service.log (a restart in the same folder appends). */
+    private final long logStart;
 
-    private ServiceProcess(Path workDir, Map<String, String> properties, Process process) {
+    private ServiceProcess(Path workDir, Map<String, String> properties, Process process, long logStart) {
         this.workDir = workDir;
         this.properties = properties;
         this.process = process;
+        this.logStart = logStart;
     }
 
     /** The jar built by {@code mvn package}; failsafe passes its path. */
@@ -95,15 +98,18 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()));
-        ServiceProcess service = new ServiceProcess(dir, properties, builder.start());
+        Path logFile = dir.resolve("service.log");
+        long logStart = Files.exists(logFile) ? Files.readString(logFile).length() : 0;
+        ServiceProcess service = new ServiceProcess(dir, properties, builder.start(), logStart);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!service.process.isAlive()) {
                 throw new IllegalStateException("the service exited with " + service.process.exitValue()
                         + "; its log:\n" + service.log());
             }
-            // Health can answer before the last route has started, so wait for Camel's own lines too:
-            // the supervising route controller starts the routes after "started in".
-            if (!service.log().contains("(active-defense) started in") || !service.log().contains(ROUTES_STARTED)) {
+            // Health can answer before the last route has started, so wait for Camel's own lines too: the
+            // supervising route controller starts the routes after "started in" and then logs the summary.
+            String own = service.ownLog();
+            if (!own.contains("(active-defense) started in") || !own.contains(ROUTES_STARTED)) {
                 return false;
             }
             try {
@@ -129,14 +135,16 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("service.log").toFile()));
         builder.environment().clear();
         builder.environment().putAll(environment);
-        ServiceProcess service = new ServiceProcess(workDir, properties, builder.start());
+        Path logFile = workDir.resolve("service.log");
+        long logStart = Files.exists(logFile) ? Files.readString(logFile).length() : 0;
+        ServiceProcess service = new ServiceProcess(workDir, properties, builder.start(), logStart);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!service.process.isAlive()) {
                 throw new IllegalStateException("the service exited with " + service.process.exitValue()
                         + "; its log:\n" + service.log());
             }
-            return service.log().contains("(active-defense) started in") && service.log().contains(ROUTES_STARTED)
-                    && ready.test(service);
+            String own = service.ownLog();
+            return own.contains("(active-defense) started in") && own.contains(ROUTES_STARTED) && ready.test(service);
         });
         return service;
     }
@@ -177,6 +185,39 @@ public final class ServiceProcess implements AutoCloseable {
     public String log() throws IOException {
         Path log = workDir.resolve("service.log");
         return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** What this process wrote to service.log (not what an earlier run in the same folder wrote). */
+    public String ownLog() throws IOException {
+        String all = log();
+        return all.length() >= logStart ? all.substring((int) logStart) : all;
+    }
+
+    /** JDBC URL of the embedded PostgreSQL of a prepared folder (user postgres, no password). */
+    public static String embeddedJdbcUrl(Map<String, String> properties) {
+        return "jdbc:postgresql://localhost:" + properties.get("db.embedded.port") + "/postgres";
+    }
+
+    /**
+     * The embedded PostgreSQL of a folder still running after its service is gone (a kill -9 leaves
+     * it: it is a process of its own), from its postmaster.pid.
+     */
+    public static java.util.Optional<ProcessHandle> leftoverPostgres(String name) throws IOException {
+        Path pidFile = workDirOf(name).resolve("data").resolve("postgres").resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return java.util.Optional.empty();
+        }
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    }
+
+    /** Stops what a kill -9 left running (the test's clean-up; the service does the same on start). */
+    public static void stopLeftoverPostgres(String name) throws Exception {
+        java.util.Optional<ProcessHandle> pg = leftoverPostgres(name);
+        if (pg.isPresent()) {
+            pg.get().destroy();
+            pg.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
