@@ -25,9 +25,30 @@ public final class IngestMetrics {
     private final Counter oversized;
     private final Timer batchWrite;
     private final MeterRegistry registry;
+    private final SenderMetrics senders;
+    private final Counter connectionsRefusedTotal;
+    private final Counter connectionsRefusedPerSender;
+    private final Counter connectionsIdleClosed;
+
+    /** Default cap on per-sender meters, as in application.properties. */
+    public static final int DEFAULT_MAX_SENDERS = 100;
 
     public IngestMetrics(MeterRegistry registry) {
+        this(registry, DEFAULT_MAX_SENDERS);
+    }
+
+    public IngestMetrics(MeterRegistry registry, int maxSenders) {
         this.registry = registry;
+        this.senders = new SenderMetrics(registry, maxSenders);
+        connectionsRefusedTotal = Counter.builder("activedefense.syslog.connections.refused")
+                .description("TCP connections closed at once because a connection limit was reached")
+                .tag("cause", "max_connections").register(registry);
+        connectionsRefusedPerSender = Counter.builder("activedefense.syslog.connections.refused")
+                .description("TCP connections closed at once because a connection limit was reached")
+                .tag("cause", "max_connections_per_sender").register(registry);
+        connectionsIdleClosed = Counter.builder("activedefense.syslog.connections.idle.closed")
+                .description("TCP connections closed after syslog.tcp.idle-timeout-seconds without a complete frame")
+                .register(registry);
         for (Transport t : Transport.values()) {
             String transport = t.name().toLowerCase();
             received.put(t, Counter.builder("activedefense.syslog.frames.received")
@@ -84,6 +105,34 @@ public final class IngestMetrics {
     public void queueGauge(Supplier<Number> depth) {
         Gauge.builder("activedefense.ingest.queue.depth", depth)
                 .description("Lines waiting to be written").register(registry);
+    }
+
+    /** Per-sender counters (bounded: see {@link SenderMetrics}). */
+    public SenderMetrics senders() {
+        return senders;
+    }
+
+    public void connectionRefused(boolean perSenderLimit) {
+        (perSenderLimit ? connectionsRefusedPerSender : connectionsRefusedTotal).increment();
+    }
+
+    public void connectionIdleClosed() {
+        connectionsIdleClosed.increment();
+    }
+
+    public void openConnectionsGauge(Supplier<Number> open) {
+        Gauge.builder("activedefense.syslog.connections.open", open)
+                .description("TCP syslog connections open now").register(registry);
+    }
+
+    /** Lines received and not yet committed or dropped: in the queue or in a batch being written. */
+    public long inFlight() {
+        double done = stored.count() + rejectsStored.count();
+        double in = 0;
+        for (Transport t : Transport.values()) {
+            in += received.get(t).count() - dropped.get(t).get(DropCause.QUEUE_FULL).count();
+        }
+        return Math.round(in - done);
     }
 
     public double storedCount() {
