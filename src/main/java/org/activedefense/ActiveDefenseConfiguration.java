@@ -18,6 +18,9 @@ import org.activedefense.db.Database;
 import org.activedefense.detect.DetectionEngine;
 import org.activedefense.detect.DetectionSettings;
 import org.activedefense.notify.DeviceSilenceWatch;
+import org.activedefense.observe.HealthReport;
+import org.activedefense.observe.ManagementLogin;
+import org.activedefense.observe.ServiceHealthChecks;
 import org.activedefense.notify.MailOutbox;
 import org.activedefense.notify.OffenderDigest;
 import org.activedefense.notify.SmtpSettings;
@@ -93,6 +96,21 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
 
         configureDetection(context, p, database);
         configureAdmin(context, p, database);
+        configureMonitoring(context, p, database);
+    }
+
+    /** The management port's login, our health checks and the JMX operations operators may call (issue 5). */
+    private static void configureMonitoring(CamelContext context, Settings p, Database database) throws IOException {
+        ManagementLogin.Login login = ManagementLogin.ensure(java.nio.file.Path.of(p.text("management.users-file")),
+                p.text("management.username"), p.text("management.password"));
+        if (login.generated()) {
+            org.slf4j.LoggerFactory.getLogger(ManagementLogin.class).warn(
+                    "Generated the management port login '{}' with the password: {}  (kept in {}; set "
+                            + "management.password to choose one)", login.username(), login.password(),
+                    p.text("management.users-file"));
+        }
+        ServiceHealthChecks.register(context, database.dataSource(), p.integer("health.detection-max-age-minutes"));
+        context.getRegistry().bind("healthReport", new HealthReport(context));
     }
 
     private static void configureDetection(CamelContext context, Settings p, Database database) {
