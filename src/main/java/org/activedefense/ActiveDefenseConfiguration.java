@@ -18,7 +18,9 @@ import org.activedefense.db.Database;
 import org.activedefense.detect.DetectionEngine;
 import org.activedefense.detect.DetectionSettings;
 import org.activedefense.notify.DeviceSilenceWatch;
+import org.activedefense.observe.DetectionMetrics;
 import org.activedefense.observe.HealthReport;
+import org.activedefense.observe.MailMetrics;
 import org.activedefense.observe.ManagementLogin;
 import org.activedefense.observe.ServiceHealthChecks;
 import org.activedefense.notify.MailOutbox;
@@ -58,7 +60,7 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings p = new Settings(context.getPropertiesComponent());
 
-        IngestMetrics metrics = new IngestMetrics(meterRegistry(context));
+        IngestMetrics metrics = new IngestMetrics(meterRegistry(context), p.integer("metrics.max-device-tags"));
 
         Database database = openDatabase(p);
         // Services stop in reverse order: the writer flushes before the database goes away.
@@ -111,6 +113,8 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         }
         ServiceHealthChecks.register(context, database.dataSource(), p.integer("health.detection-max-age-minutes"));
         context.getRegistry().bind("healthReport", new HealthReport(context));
+        context.getRegistry().bind("detectionMetrics", new DetectionMetrics(meterRegistry(context)));
+        context.getRegistry().bind("mailMetrics", new MailMetrics(meterRegistry(context)));
     }
 
     private static void configureDetection(CamelContext context, Settings p, Database database) {

@@ -79,6 +79,7 @@ public final class SyslogDatagramFraming extends DefaultChannelHandlerFactory {
             InetAddress address = packet.sender().getAddress();
             if (!allowlist.allows(address)) {
                 metrics.dropped(Transport.UDP, DropCause.SENDER_NOT_ALLOWED);
+                metrics.deviceDropped(Transport.UDP, addressText(address), DropCause.SENDER_NOT_ALLOWED);
                 return null;
             }
             String sender = addressText(address);

@@ -148,7 +148,8 @@ public final class ServiceHealthChecks {
     private static String listenAddress(Route route) {
         String uri = route.getEndpoint().getEndpointUri();
         int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
+        String address = q < 0 ? uri : uri.substring(0, q);
+        return address.startsWith("netty://") ? address.substring("netty://".length()) : address;
     }
 
     private static Throwable restartException(CamelContext context, String routeId) {
