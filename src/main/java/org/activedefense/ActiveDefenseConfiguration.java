@@ -19,6 +19,7 @@ import org.activedefense.detect.DetectionEngine;
 import org.activedefense.detect.DetectionSettings;
 import org.activedefense.notify.DeviceSilenceWatch;
 import org.activedefense.observe.DetectionMetrics;
+import org.activedefense.observe.Engine;
 import org.activedefense.observe.HealthReport;
 import org.activedefense.observe.MailMetrics;
 import org.activedefense.observe.ManagementLogin;
@@ -102,7 +103,7 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
     }
 
     /** The management port's login, our health checks and the JMX operations operators may call (issue 5). */
-    private static void configureMonitoring(CamelContext context, Settings p, Database database) throws IOException {
+    private static void configureMonitoring(CamelContext context, Settings p, Database database) throws Exception {
         ManagementLogin.Login login = ManagementLogin.ensure(java.nio.file.Path.of(p.text("management.users-file")),
                 p.text("management.username"), p.text("management.password"));
         if (login.generated()) {
@@ -115,6 +116,9 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("healthReport", new HealthReport(context));
         context.getRegistry().bind("detectionMetrics", new DetectionMetrics(meterRegistry(context)));
         context.getRegistry().bind("mailMetrics", new MailMetrics(meterRegistry(context)));
+        // JMX operations for Hawtio/Jolokia: run detection, engine on/off
+        Engine engine = new Engine(context, context.getRegistry().lookupByNameAndType("engineControl", EngineControl.class));
+        context.addService(new Lifecycle("engine MBean", engine::register, engine::unregister), true, true);
     }
 
     private static void configureDetection(CamelContext context, Settings p, Database database) {

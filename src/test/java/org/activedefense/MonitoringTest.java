@@ -144,6 +144,56 @@ class MonitoringTest {
                 "Camel's own metrics");
     }
 
+    static JsonNode jolokia(String requestJson) throws Exception {
+        // HTTP/1.1: the JDK client's h2c upgrade on a POST with a body got GOAWAY from Vert.x
+        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort + "/observe/jolokia"))
+                        .header("Authorization", RunningService.basic(RunningService.MANAGEMENT_USER, RunningService.MANAGEMENT_PASSWORD))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(requestJson)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    static final String ROUTE = "org.apache.camel:context=active-defense,type=routes,name=\\\"summarize-log-index\\\"";
+
+    @Test
+    void jolokiaReadsEverythingButRunsOnlyTheOperatorsOperations() throws Exception {
+        // reading route MBeans
+        JsonNode state = jolokia("{\"type\":\"read\",\"mbean\":\"" + ROUTE + "\",\"attribute\":\"State\"}");
+        assertEquals(200, state.get("status").asInt(), state.toString());
+        assertEquals("Started", state.get("value").asText());
+        JsonNode routes = jolokia("{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\"}");
+        assertTrue(routes.get("value").toString().contains("serve-edl"), routes.toString());
+        JsonNode heap = jolokia("{\"type\":\"read\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"HeapMemoryUsage\"}");
+        assertEquals(200, heap.get("status").asInt(), heap.toString());
+
+        // allowed: stop and start a route
+        assertEquals(200, jolokia("{\"type\":\"exec\",\"mbean\":\"" + ROUTE + "\",\"operation\":\"stop()\"}").get("status").asInt());
+        assertEquals("Stopped", service.camelContext().getRouteController().getRouteStatus("summarize-log-index").name());
+        assertEquals(200, jolokia("{\"type\":\"exec\",\"mbean\":\"" + ROUTE + "\",\"operation\":\"start()\"}").get("status").asInt());
+        assertEquals("Started", service.camelContext().getRouteController().getRouteStatus("summarize-log-index").name());
+
+        // allowed: the engine's operations
+        JsonNode run = jolokia("{\"type\":\"exec\",\"mbean\":\"org.activedefense:type=engine\",\"operation\":\"runDetection()\"}");
+        assertEquals(200, run.get("status").asInt(), run.toString());
+        assertEquals("jmx", JSON.readTree(run.get("value").asText()).get("trigger").asText());
+        assertEquals(200, jolokia("{\"type\":\"exec\",\"mbean\":\"org.activedefense:type=engine\",\"operation\":\"switchOff()\"}").get("status").asInt());
+        assertEquals(false, jolokia("{\"type\":\"read\",\"mbean\":\"org.activedefense:type=engine\",\"attribute\":\"Running\"}").get("value").asBoolean());
+        assertEquals(200, jolokia("{\"type\":\"exec\",\"mbean\":\"org.activedefense:type=engine\",\"operation\":\"switchOn()\"}").get("status").asInt());
+        assertEquals(true, jolokia("{\"type\":\"read\",\"mbean\":\"org.activedefense:type=engine\",\"attribute\":\"Running\"}").get("value").asBoolean());
+
+        // denied: stopping the whole context, any other operation, writing an attribute
+        JsonNode stopContext = jolokia("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=active-defense,type=context,name=\\\"active-defense\\\"\",\"operation\":\"stop()\"}");
+        assertEquals(403, stopContext.get("status").asInt(), stopContext.toString());
+        assertTrue(service.camelContext().isStarted());
+        assertEquals(403, jolokia("{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc()\"}").get("status").asInt());
+        assertEquals(403, jolokia("{\"type\":\"exec\",\"mbean\":\"" + ROUTE + "\",\"operation\":\"remove()\"}").get("status").asInt());
+        JsonNode write = jolokia("{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"Verbose\",\"value\":true}");
+        assertEquals(403, write.get("status").asInt(), write.toString());
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
