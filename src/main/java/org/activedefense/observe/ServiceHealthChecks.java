@@ -86,7 +86,7 @@ public final class ServiceHealthChecks {
         if (down.isEmpty()) {
             b.up().message(up.isEmpty() ? "no syslog listener configured" : "listening: " + String.join(", ", up));
         } else {
-            b.down().message(String.join("; ", down));
+            b.down().message(String.join("; ", down) + (up.isEmpty() ? "" : "; listening: " + String.join(", ", up)));
         }
     }
 
