@@ -165,7 +165,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static int freeTcpPort() throws IOException {
+    public static int freeTcpPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
