@@ -28,6 +28,9 @@ class RouteSupervisionTest {
                 "camel.route-controller.back-off-delay", "1000"))) {
             assertEquals(200, service.get("/files/blacklist.txt").statusCode());
 
+            // the supervisor's first attempt may still be under way right after start
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    check(service.get("/observe/health/ready"), "syslog-listeners").get("message").asText().contains("Address already in use"));
             HttpResponse<String> health = service.get("/observe/health/ready");
             assertEquals(503, health.statusCode(), health.body());
             JsonNode listeners = check(health, "syslog-listeners");

@@ -39,7 +39,9 @@ public final class ServiceHealthChecks {
         // Bound as beans: the health-check registry camel-main sets up picks them up when it starts.
         Instant bootedAt = Instant.now();
         bind(context, readiness("database", b -> database(b, dataSource)));
-        bind(context, readiness("syslog-listeners", b -> listeners(b, context)));
+        // The supervisor forgets a route's exception while it retries; remember the last one to show it.
+        Map<String, Throwable> lastFailure = new java.util.concurrent.ConcurrentHashMap<>();
+        bind(context, readiness("syslog-listeners", b -> listeners(b, context, lastFailure)));
         bind(context, readiness("routes-started", b -> routesStarted(b, context)));
         if (detectionMaxAgeMinutes > 0) {
             bind(context, readiness("detection-recent",
@@ -64,7 +66,7 @@ public final class ServiceHealthChecks {
     }
 
     /** Every route consuming from a netty endpoint is a syslog listener. */
-    private static void listeners(HealthCheckResultBuilder b, CamelContext context) {
+    private static void listeners(HealthCheckResultBuilder b, CamelContext context, Map<String, Throwable> lastFailure) {
         List<String> down = new ArrayList<>();
         List<String> up = new ArrayList<>();
         for (Route route : context.getRoutes()) {
@@ -74,10 +76,15 @@ public final class ServiceHealthChecks {
             }
             String where = route.getRouteId() + " (" + listenAddress(route) + ")";
             ServiceStatus status = context.getRouteController().getRouteStatus(route.getRouteId());
+            Throwable now = restartException(context, route.getRouteId());
+            if (now != null) {
+                lastFailure.put(route.getRouteId(), now);
+            }
             if (status == ServiceStatus.Started) {
+                lastFailure.remove(route.getRouteId());
                 up.add(where);
             } else {
-                Throwable cause = restartException(context, route.getRouteId());
+                Throwable cause = lastFailure.get(route.getRouteId());
                 down.add(where + " not listening: "
                         + (cause != null ? rootMessage(cause) + retryNote(context, route) : String.valueOf(status)));
             }
