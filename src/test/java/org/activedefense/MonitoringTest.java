@@ -105,13 +105,16 @@ class MonitoringTest {
             service.sendUdp("<14>Nov 22 13:00:00 fw-a "
                     + PanosLines.traffic(Map.of(7, SCANNER, 8, TARGET, 25, String.valueOf(2000 + port))));
         }
+        // tags go to names in the order they are first seen: fw-a first, so wait for it
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                service.metric("activedefense_device_lines_stored_total{device=\"fw-a\",transport=\"udp\"}") == 11.0);
         try (Socket s = service.openTcp()) {
             RunningService.write(s, "<14>Nov 22 13:00:00 fw-b " + PanosLines.traffic(Map.of(7, "203.0.113.7", 8, TARGET)) + "\n"
                     + "<14>Nov 22 13:00:00 fw-b " + PanosLines.traffic(Map.of(7, "203.0.113.8", 8, TARGET)) + "\n"
                     + "<14>Nov 22 13:00:00 fw-c " + PanosLines.traffic(Map.of(7, "203.0.113.9", 8, TARGET)) + "\n"
                     + "this is not syslog at all\n");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() ->
+        await().atMost(Duration.ofSeconds(60)).until(() ->
                 service.metric("activedefense_device_lines_stored_total{device=\"other\",transport=\"tcp\"}") == 1.0);
         assertEquals(11.0, service.metric("activedefense_device_lines_received_total{device=\"fw-a\",transport=\"udp\"}"));
         assertEquals(11.0, service.metric("activedefense_device_lines_stored_total{device=\"fw-a\",transport=\"udp\"}"));
@@ -136,7 +139,7 @@ class MonitoringTest {
         assertEquals(1.0, service.metric("activedefense_blacklist_size"));
 
         // the run's digest mail goes to the SMTP server
-        await().atMost(Duration.ofSeconds(20)).until(() -> service.metric("activedefense_mail_sent_total") == 1.0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> service.metric("activedefense_mail_sent_total") == 1.0);
         assertEquals(1, SMTP.getReceivedMessages().length);
         assertEquals(0.0, service.metric("activedefense_mail_failed_total"));
         // Camel's own metrics are there too
