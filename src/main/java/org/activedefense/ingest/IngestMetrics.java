@@ -29,30 +29,47 @@ public final class IngestMetrics {
     private final Timer batchWrite;
     private final MeterRegistry registry;
     private final DeviceTags deviceTags;
-    /** Per transport, device tag (and cause) → counter; tags bounded by {@link DeviceTags}. */
+    /** Per transport, device tag → counter; tags bounded by {@link DeviceTags}. */
     private final Map<Transport, Map<String, Counter>> deviceReceived = new EnumMap<>(Transport.class);
     private final Map<Transport, Map<String, Counter>> deviceStored = new EnumMap<>(Transport.class);
     private final Map<Transport, Map<String, Counter>> deviceRejected = new EnumMap<>(Transport.class);
-    private final Map<Transport, Map<DropCause, Map<String, Counter>>> deviceDropped = new EnumMap<>(Transport.class);
+    private final SenderMetrics senders;
+    private final Counter connectionsRefusedTotal;
+    private final Counter connectionsRefusedPerSender;
+    private final Counter connectionsIdleClosed;
+
+    /** Default cap on per-sender meters, as in application.properties. */
+    public static final int DEFAULT_MAX_SENDERS = 100;
+    /** Default cap on device tags (metrics.max-device-tags). */
+    public static final int DEFAULT_MAX_DEVICE_TAGS = 50;
 
     public IngestMetrics(MeterRegistry registry) {
-        this(registry, 50);
+        this(registry, DEFAULT_MAX_SENDERS);
+    }
+
+    public IngestMetrics(MeterRegistry registry, int maxSenders) {
+        this(registry, maxSenders, DEFAULT_MAX_DEVICE_TAGS);
     }
 
     /** {@code maxDeviceTags}: how many device names get their own {@code device} tag (metrics.max-device-tags). */
-    public IngestMetrics(MeterRegistry registry, int maxDeviceTags) {
+    public IngestMetrics(MeterRegistry registry, int maxSenders, int maxDeviceTags) {
         this.registry = registry;
+        this.senders = new SenderMetrics(registry, maxSenders);
         this.deviceTags = new DeviceTags(maxDeviceTags);
         for (Transport t : Transport.values()) {
             deviceReceived.put(t, new ConcurrentHashMap<>());
             deviceStored.put(t, new ConcurrentHashMap<>());
             deviceRejected.put(t, new ConcurrentHashMap<>());
-            Map<DropCause, Map<String, Counter>> byCause = new EnumMap<>(DropCause.class);
-            for (DropCause cause : DropCause.values()) {
-                byCause.put(cause, new ConcurrentHashMap<>());
-            }
-            deviceDropped.put(t, byCause);
         }
+        connectionsRefusedTotal = Counter.builder("activedefense.syslog.connections.refused")
+                .description("TCP connections closed at once because a connection limit was reached")
+                .tag("cause", "max_connections").register(registry);
+        connectionsRefusedPerSender = Counter.builder("activedefense.syslog.connections.refused")
+                .description("TCP connections closed at once because a connection limit was reached")
+                .tag("cause", "max_connections_per_sender").register(registry);
+        connectionsIdleClosed = Counter.builder("activedefense.syslog.connections.idle.closed")
+                .description("TCP connections closed after syslog.tcp.idle-timeout-seconds without a complete frame")
+                .register(registry);
         for (Transport t : Transport.values()) {
             String transport = t.name().toLowerCase();
             received.put(t, Counter.builder("activedefense.syslog.frames.received")
@@ -93,18 +110,12 @@ public final class IngestMetrics {
     /** A line from {@code device} (syslog host name, or the sender address when unknown) reached the parser. */
     public void deviceReceived(Transport transport, String device) {
         deviceCounter(deviceReceived.get(transport), "activedefense.device.lines.received",
-                "Lines received per listener and firewall", transport, device, null).increment();
+                "Lines received per listener and firewall", transport, device).increment();
     }
 
     public void deviceRejected(Transport transport, String device) {
         deviceCounter(deviceRejected.get(transport), "activedefense.device.lines.rejected",
-                "Lines rejected (kept in rejected_line) per listener and firewall", transport, device, null).increment();
-    }
-
-    public void deviceDropped(Transport transport, String device, DropCause cause) {
-        deviceCounter(deviceDropped.get(transport).get(cause), "activedefense.device.lines.dropped",
-                "Lines or connections not stored per listener and firewall (queue full, sender not allowed)",
-                transport, device, cause).increment();
+                "Lines rejected (kept in rejected_line) per listener and firewall", transport, device).increment();
     }
 
     /** Counts committed rows per listener and firewall. */
@@ -113,21 +124,18 @@ public final class IngestMetrics {
             Transport transport = r.transport == null ? null : Transport.valueOf(r.transport);
             if (transport != null) {
                 deviceCounter(deviceStored.get(transport), "activedefense.device.lines.stored",
-                        "Log rows committed to firewall_log per listener and firewall", transport, r.device, null).increment();
+                        "Log rows committed to firewall_log per listener and firewall", transport, r.device).increment();
             }
         }
     }
 
     private Counter deviceCounter(Map<String, Counter> counters, String name, String description,
-                                  Transport transport, String device, DropCause cause) {
+                                  Transport transport, String device) {
         String tag = deviceTags.tagOf(device);
         Counter counter = counters.get(tag);
         if (counter == null) {
             Counter.Builder b = Counter.builder(name).description(description)
                     .tag("transport", transport.name().toLowerCase()).tag("device", tag);
-            if (cause != null) {
-                b.tag("cause", cause.name().toLowerCase());
-            }
             counter = counters.computeIfAbsent(tag, k -> b.register(registry));
         }
         return counter;
@@ -152,6 +160,34 @@ public final class IngestMetrics {
     public void queueGauge(Supplier<Number> depth) {
         Gauge.builder("activedefense.ingest.queue.depth", depth)
                 .description("Lines waiting to be written").register(registry);
+    }
+
+    /** Per-sender counters (bounded: see {@link SenderMetrics}). */
+    public SenderMetrics senders() {
+        return senders;
+    }
+
+    public void connectionRefused(boolean perSenderLimit) {
+        (perSenderLimit ? connectionsRefusedPerSender : connectionsRefusedTotal).increment();
+    }
+
+    public void connectionIdleClosed() {
+        connectionsIdleClosed.increment();
+    }
+
+    public void openConnectionsGauge(Supplier<Number> open) {
+        Gauge.builder("activedefense.syslog.connections.open", open)
+                .description("TCP syslog connections open now").register(registry);
+    }
+
+    /** Lines received and not yet committed or dropped: in the queue or in a batch being written. */
+    public long inFlight() {
+        double done = stored.count() + rejectsStored.count();
+        double in = 0;
+        for (Transport t : Transport.values()) {
+            in += received.get(t).count() - dropped.get(t).get(DropCause.QUEUE_FULL).count();
+        }
+        return Math.round(in - done);
     }
 
     public double storedCount() {
