@@ -542,6 +542,10 @@ class AdminApiTest {
         assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
         HttpResponse<byte[]> denied = service.http("GET", "/api/blacklist", null);
         assertEquals(401, denied.statusCode());
+        assertTrue(denied.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), "scripts are challenged");
+        HttpResponse<byte[]> fromPage = service.http("GET", "/api/blacklist", null, "Sec-Fetch-Mode", "cors");
+        assertEquals(401, fromPage.statusCode());
+        assertTrue(fromPage.headers().firstValue("WWW-Authenticate").isEmpty(), "no password dialog over the console");
         assertTrue(denied.headers().firstValue("Content-Security-Policy").isPresent());
 
         HttpResponse<byte[]> doc = service.http("GET", "/api/openapi.json", null);

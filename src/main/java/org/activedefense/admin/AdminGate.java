@@ -113,7 +113,7 @@ public final class AdminGate {
             call = new ApiCall(session.caller().username(), session.caller().role(), source, token);
             exchange.setVariable("csrfToken", session.csrfToken());
             exchange.setVariable("sessionExpiresAt", session.expiresAt());
-        } else if (challengeBrowsers) {
+        } else if (challengeBrowsers && !fromScript(message)) {
             throw AccessDeniedException.challenge("authentication required: log in or send basic credentials");
         } else {
             throw new AccessDeniedException(401, "not logged in");
@@ -121,6 +121,16 @@ public final class AdminGate {
         exchange.setVariable(ApiCall.VARIABLE, call);
         exchange.setVariable("caller", call.username());
         return call;
+    }
+
+    /**
+     * Whether a request came from a page's script (fetch/XHR): browsers mark those with
+     * {@code Sec-Fetch-Mode} other than {@code navigate}. They get no basic-auth challenge, which
+     * would make the browser pop up a password dialog over the console.
+     */
+    static boolean fromScript(Message message) {
+        String mode = message.getHeader("Sec-Fetch-Mode", String.class);
+        return mode != null && !mode.equalsIgnoreCase("navigate");
     }
 
     /** The value of one cookie in a Cookie header. */

@@ -146,8 +146,9 @@ public final class DevicesApi {
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 double seconds = rs.getDouble(2);
+                // a counter can go down (a device renamed or its row removed): never show a negative rate
                 rates.put("linesPerSecond", rs.wasNull() || seconds <= 0 ? null
-                        : Math.round(rs.getLong(1) * 10.0 / seconds) / 10.0);
+                        : Math.round(Math.max(0, rs.getLong(1)) * 10.0 / seconds) / 10.0);
             }
             List<Map<String, Object>> buckets = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
