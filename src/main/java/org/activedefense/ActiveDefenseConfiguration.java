@@ -28,6 +28,8 @@ import org.activedefense.db.DatabaseSettings;
 import org.activedefense.ingest.IngestMetrics;
 import org.activedefense.ingest.LogBatchWriter;
 import org.activedefense.ingest.LogBatchWriter.WriterSettings;
+import org.activedefense.ingest.LogSpool;
+import org.activedefense.ingest.SpoolHealthCheck;
 import org.activedefense.ingest.SenderAllowlist;
 import org.activedefense.ingest.SyslogDatagramFraming;
 import org.activedefense.ingest.SyslogFrame.Transport;
@@ -71,7 +73,14 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 p.integer("ingest.rejected-raw-max-chars"),
                 p.integer("ingest.partitions-ahead-days"),
                 p.integer("ingest.shutdown-timeout-ms"));
-        LogBatchWriter writer = new LogBatchWriter(database.dataSource(), metrics, writerSettings);
+        LogSpool.Settings spoolSettings = LogSpool.Settings.of(p.text("ingest.spool.dir"),
+                p.integer("ingest.spool.max-mb"), p.text("ingest.spool.when-full"));
+        LogSpool spool = spoolSettings.enabled() ? LogSpool.open(spoolSettings, meterRegistry(context)) : null;
+        LogBatchWriter writer = new LogBatchWriter(database.dataSource(), metrics, writerSettings, spool);
+        if (spool != null) {
+            // found by Camel's health registry among the bound beans; readiness only
+            context.getRegistry().bind("ingestSpoolHealthCheck", new SpoolHealthCheck(writer));
+        }
         writer.ensurePartitions();
         context.addService(new Lifecycle("log batch writer", writer::start, writer::stop), true, true);
 
@@ -108,11 +117,11 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 java.util.Set.copyOf(p.list("detect.simulate-cases")));
         AddressPolicy policy = AddressPolicy.of(p.text("policy.own-networks"), p.text("policy.allowlist"));
         context.getRegistry().bind("addressPolicy", policy);
+        MeterRegistry meters = meterRegistry(context);
         context.getRegistry().bind("detectionEngine",
                 new DetectionEngine(database.dataSource(), () -> detection, policy, p.text("camel.main.name"),
-                        p.integer("detect.work-mem-mb")));
+                        p.integer("detect.work-mem-mb"), meters));
 
-        MeterRegistry meters = meterRegistry(context);
         EdlPublisher edl = new EdlPublisher(database.dataSource(), p.integer("edl.max-entries"),
                 p.bool("edl.aggregate-cidrs"), p.integer("edl.cache-seconds"),
                 p.text("edl.username"), p.text("edl.password"), meters);
@@ -162,7 +171,8 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 p.integer("db.pool-size"),
                 p.text("db.embedded.data-dir"),
                 p.integer("db.embedded.port"),
-                p.text("db.embedded.shared-buffers")));
+                p.text("db.embedded.shared-buffers"),
+                p.integer("db.connection-timeout-ms")));
     }
 
     /** Reads typed properties with an error that names the property. */
