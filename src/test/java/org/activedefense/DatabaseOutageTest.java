@@ -86,6 +86,7 @@ class DatabaseOutageTest {
                     service.metric("activedefense_spool_lines_spooled_total") >= 2000);
             HttpResponse<String> health = service.get("/observe/health");
             assertEquals(503, health.statusCode(), health.body());
+            System.out.println("HEALTH-BODY " + health.body());
             assertTrue(health.body().contains("ingest-spool"), health.body());
             assertTrue(service.metric("activedefense_spool_bytes") > 0);
             assertTrue(service.metric("activedefense_spool_oldest_age_seconds") >= 0);

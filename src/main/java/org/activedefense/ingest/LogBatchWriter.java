@@ -216,17 +216,25 @@ public final class LogBatchWriter {
     /** The replay thread: writes the spool back in order while the database answers. */
     private void replay() {
         long backoff = 100;
+        long replayedSinceMillis = 0;
         while (running.get()) {
             try {
-                LogSpool.Frame frame = spool.next();
+                LogSpool.Frame frame = spool.next(settings.batchSize());
                 boolean progressed;
                 if (frame != null) {
                     progressed = replay(frame);
                 } else if (databaseDown) {
                     progressed = probe();
                 } else {
+                    if (replayedSinceMillis > 0) {
+                        LOG.info("Ingest spool replayed completely in {} ms", System.currentTimeMillis() - replayedSinceMillis);
+                        replayedSinceMillis = 0;
+                    }
                     Thread.sleep(200); // nothing spooled, database up: look again shortly
                     continue;
+                }
+                if (progressed && frame != null && replayedSinceMillis == 0) {
+                    replayedSinceMillis = System.currentTimeMillis();
                 }
                 if (progressed) {
                     markUp();
@@ -535,6 +543,11 @@ public final class LogBatchWriter {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
+            } catch (AssertionError e) {
+                // pgjdbc asserts (with -ea only, as under the tests) in executeBatch on a connection the
+                // server closed, where it otherwise reports the closed connection
+                rollbackQuietly(c);
+                throw new SQLException("connection closed: " + e.getMessage(), "08003", e);
             }
         }
         metrics.batchWritten(System.nanoTime() - started);

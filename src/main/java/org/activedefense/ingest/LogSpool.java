@@ -109,6 +109,8 @@ public final class LogSpool implements AutoCloseable {
     private long nextSeq = 1;
     /** Checkpoint: transaction of a replay commit in flight for the frame at the head's read offset. */
     private long pendingXid = -1;
+    /** Where the group of batches of that replay commit ends. */
+    private long pendingEnd = -1;
     private final Counter spooled;
     private final Counter replayed;
     private final Counter dropped;
@@ -177,8 +179,9 @@ public final class LogSpool implements AutoCloseable {
                 Files.deleteIfExists(s.path);
                 continue;
             }
-            if (s.seq == checkpoint[0]) {
+            if (s.seq == checkpoint[0] && checkpoint[3] > s.readOffset && checkpoint[3] <= s.bytes) {
                 pendingXid = checkpoint[2];
+                pendingEnd = checkpoint[3];
             }
             segments.add(s);
             totalBytes += s.bytes;
@@ -296,24 +299,52 @@ public final class LogSpool implements AutoCloseable {
         return true;
     }
 
-    /** The oldest batch not yet confirmed written, or null when the spool is empty. */
-    synchronized Frame next() throws IOException {
+    /**
+     * The oldest batches not yet confirmed written, merged into one of up to about {@code maxLines}
+     * lines (one transaction on replay instead of many small ones), or null when the spool is empty.
+     * A batch with an uncertain commit comes alone; after a restart, the group whose commit was in
+     * flight comes back exactly as it was.
+     */
+    synchronized Frame next(int maxLines) throws IOException {
         Segment head = segments.peekFirst();
         if (head == null || head.readOffset >= head.bytes) {
             return null;
         }
+        long limit = pendingXid >= 0 && pendingEnd > head.readOffset ? pendingEnd : head.bytes;
+        boolean exact = limit != head.bytes;
+        List<String> rows = new ArrayList<>();
+        List<RejectedLine> rejects = new ArrayList<>();
+        long spooledAt = 0;
+        long xid = -1;
+        long offset = head.readOffset;
         try (FileChannel ch = FileChannel.open(head.path, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-            readFully(ch, header, head.readOffset);
-            header.flip();
-            header.getInt();
-            int length = header.getInt();
-            ByteBuffer payload = ByteBuffer.allocate(length);
-            readFully(ch, payload, head.readOffset + HEADER_BYTES);
-            SpooledBatch batch = SpooledBatch.decode(payload.array());
-            head.headFrameMillis = batch.spooledAtMillis();
-            return new Frame(batch, head.seq, head.readOffset, head.readOffset + HEADER_BYTES + length);
+            while (offset < limit) {
+                ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+                readFully(ch, header, offset);
+                header.flip();
+                header.getInt();
+                int length = header.getInt();
+                ByteBuffer payload = ByteBuffer.allocate(length);
+                readFully(ch, payload, offset + HEADER_BYTES);
+                SpooledBatch batch = SpooledBatch.decode(payload.array());
+                boolean first = offset == head.readOffset;
+                if (!first && !exact && (batch.uncertainXid() >= 0 || rows.size() + rejects.size() + batch.lines() > maxLines)) {
+                    break;
+                }
+                if (first) {
+                    spooledAt = batch.spooledAtMillis();
+                    xid = batch.uncertainXid();
+                }
+                rows.addAll(batch.copyRows());
+                rejects.addAll(batch.rejects());
+                offset += HEADER_BYTES + length;
+                if (xid >= 0 && !exact) {
+                    break; // a batch whose commit is uncertain is looked up on its own
+                }
+            }
         }
+        head.headFrameMillis = spooledAt;
+        return new Frame(new SpooledBatch(spooledAt, xid, rows, rejects), head.seq, head.readOffset, offset);
     }
 
     /** The transaction of a replay commit of this frame whose answer never came (a crash), or -1. */
@@ -325,7 +356,8 @@ public final class LogSpool implements AutoCloseable {
     /** Records, before committing, the transaction a replay of this frame is about to commit. */
     synchronized void replaying(Frame frame, long xid) throws IOException {
         pendingXid = xid;
-        writeCheckpoint(frame.segment(), frame.offset(), xid);
+        pendingEnd = frame.end();
+        writeCheckpoint(frame.segment(), frame.offset(), xid, frame.end());
     }
 
     /**
@@ -342,6 +374,7 @@ public final class LogSpool implements AutoCloseable {
         head.linesDone += lines;
         totalLines -= lines;
         pendingXid = -1;
+        pendingEnd = -1;
         if (foundCommitted) {
             alreadyCommitted.increment();
         } else {
@@ -354,10 +387,10 @@ public final class LogSpool implements AutoCloseable {
             }
             totalBytes -= head.bytes;
             // the checkpoint first: a crash in between must not replay the next segment from its middle
-            writeCheckpoint(head.seq + 1, 0, -1);
+            writeCheckpoint(head.seq + 1, 0, -1, -1);
             Files.deleteIfExists(head.path);
         } else {
-            writeCheckpoint(head.seq, head.readOffset, -1);
+            writeCheckpoint(head.seq, head.readOffset, -1, -1);
         }
     }
 
@@ -402,27 +435,31 @@ public final class LogSpool implements AutoCloseable {
         }
     }
 
-    /** {segment, offset, pending xid}: everything before (segment, offset) is written. */
+    /**
+     * {segment, offset, pending xid, its end}: everything before (segment, offset) is written; the
+     * batches from there to the end may have been committed by transaction xid.
+     */
     private long[] readCheckpoint() throws IOException {
         Path file = settings.dir().resolve(CHECKPOINT);
         if (!Files.exists(file)) {
-            return new long[] {0, 0, -1};
+            return new long[] {0, 0, -1, -1};
         }
         String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
         try {
-            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]),
+                Long.parseLong(parts[3])};
         } catch (RuntimeException e) {
             LOG.warn("Ingest spool checkpoint unreadable ({}); replaying the spool from its start", e.getMessage());
-            return new long[] {0, 0, -1};
+            return new long[] {0, 0, -1, -1};
         }
     }
 
-    private void writeCheckpoint(long segment, long offset, long xid) throws IOException {
+    private void writeCheckpoint(long segment, long offset, long xid, long end) throws IOException {
         Path file = settings.dir().resolve(CHECKPOINT);
         Path temp = settings.dir().resolve(CHECKPOINT + ".tmp");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap((segment + " " + offset + " " + xid + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ch.write(ByteBuffer.wrap((segment + " " + offset + " " + xid + " " + end + "\n").getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }
         try {

@@ -53,23 +53,27 @@ class LogSpoolTest {
                 assertTrue(spool.append(batch(i * 10, 10)));
             }
             assertEquals(55, spool.lines());
-            Frame first = spool.next();
+            Frame first = spool.next(1);
             assertEquals(batch(0, 10).copyRows(), first.batch().copyRows());
             assertEquals(batch(0, 10).rejects(), first.batch().rejects());
             spool.confirm(first, false);
-            spool.replaying(spool.next(), 4242); // a crash while committing the second batch
+            Frame group = spool.next(25); // batches merge into one replay transaction of up to 25 lines
+            assertEquals(20, group.batch().copyRows().size());
+            spool.replaying(group, 4242); // a crash while committing it
         }
         try (LogSpool spool = open(dir, 1 << 20, WhenFull.DROP_OLDEST, new SimpleMeterRegistry())) {
             assertEquals(44, spool.lines());
-            Frame second = spool.next();
-            assertEquals(10, firstRow(second));
-            assertEquals(4242, spool.pendingXid(second), "the commit in flight is known after the restart");
-            for (int expected = 10; expected < 50; expected += 10) {
-                Frame f = spool.next();
+            Frame again = spool.next(1);
+            assertEquals(20, again.batch().copyRows().size(), "the group in flight comes back as it was");
+            assertEquals(10, firstRow(again));
+            assertEquals(4242, spool.pendingXid(again), "the commit in flight is known after the restart");
+            spool.confirm(again, true);
+            for (int expected = 30; expected < 50; expected += 10) {
+                Frame f = spool.next(1);
                 assertEquals(expected, firstRow(f));
                 spool.confirm(f, false);
             }
-            assertNull(spool.next());
+            assertNull(spool.next(1));
             assertTrue(spool.isEmpty());
             assertEquals(0, spool.bytes());
         }
@@ -98,7 +102,7 @@ class LogSpoolTest {
             assertEquals(8, spool.lines());
             assertEquals(valid, Files.size(segment));
             assertEquals(third.length / 4, reopened.get("activedefense.spool.bytes.discarded").counter().count());
-            assertEquals(0, firstRow(spool.next()));
+            assertEquals(0, firstRow(spool.next(1)));
         }
         // a flipped byte inside the last frame is caught by its checksum
         byte[] bytes = Files.readAllBytes(segment);
@@ -124,7 +128,7 @@ class LogSpoolTest {
             double dropped = newestMeters.get("activedefense.spool.lines.dropped").counter().count();
             assertEquals((200 - accepted) * 11, dropped);
             assertEquals(accepted * 11L, spool.lines());
-            assertEquals(0, firstRow(spool.next()), "drop-newest keeps the start");
+            assertEquals(0, firstRow(spool.next(1)), "drop-newest keeps the start");
         }
         SimpleMeterRegistry oldestMeters = new SimpleMeterRegistry();
         try (LogSpool spool = open(dir.resolve("oldest"), cap, WhenFull.DROP_OLDEST, oldestMeters)) {
@@ -135,7 +139,7 @@ class LogSpoolTest {
             double dropped = oldestMeters.get("activedefense.spool.lines.dropped").counter().count();
             assertEquals(200 * 11, dropped + spool.lines());
             assertTrue(dropped > 0);
-            int first = firstRow(spool.next());
+            int first = firstRow(spool.next(1));
             assertEquals((int) (dropped / 11) * 10, first, "drop-oldest keeps the latest, in order");
         }
         assertFalse(Files.exists(dir.resolve("nothing")));
