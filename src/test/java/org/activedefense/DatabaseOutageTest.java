@@ -86,8 +86,11 @@ class DatabaseOutageTest {
                     service.metric("activedefense_spool_lines_spooled_total") >= 2000);
             HttpResponse<String> health = service.get("/observe/health");
             assertEquals(503, health.statusCode(), health.body());
-            System.out.println("HEALTH-BODY " + health.body());
             assertTrue(health.body().contains("ingest-spool"), health.body());
+            assertEquals(200, service.get("/observe/health/live").statusCode(), "alive: every line is still accepted");
+            assertEquals(503, service.get("/observe/health/ready").statusCode());
+            String details = service.get("/observe/health?data=true").body();
+            assertTrue(details.contains("spool.lines"), details);
             assertTrue(service.metric("activedefense_spool_bytes") > 0);
             assertTrue(service.metric("activedefense_spool_oldest_age_seconds") >= 0);
 
