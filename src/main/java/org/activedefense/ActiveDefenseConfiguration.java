@@ -1,6 +1,7 @@
 package org.activedefense;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,18 +10,30 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.activedefense.admin.AccountApi;
 import org.activedefense.admin.AdminAccounts;
 import org.activedefense.admin.AdminGate;
-import org.activedefense.admin.BlacklistQuery;
+import org.activedefense.admin.AllowlistApi;
+import org.activedefense.admin.AuditLog;
+import org.activedefense.admin.BlacklistApi;
+import org.activedefense.admin.ConsoleSessions;
+import org.activedefense.admin.DashboardApi;
+import org.activedefense.admin.DetectionRunsApi;
+import org.activedefense.admin.DevicesApi;
+import org.activedefense.admin.EngineApi;
 import org.activedefense.admin.EngineControl;
 import org.activedefense.admin.JsonResponses;
+import org.activedefense.admin.LoginThrottle;
+import org.activedefense.admin.MailApi;
+import org.activedefense.admin.RecordSearch;
+import org.activedefense.admin.SettingsApi;
 import org.activedefense.db.Database;
 import org.activedefense.detect.DetectionEngine;
-import org.activedefense.detect.DetectionSettings;
+import org.activedefense.detect.DetectionSchedule;
 import org.activedefense.notify.DeviceSilenceWatch;
 import org.activedefense.notify.MailOutbox;
 import org.activedefense.notify.OffenderDigest;
-import org.activedefense.notify.SmtpSettings;
+import org.activedefense.notify.MailSettings;
 import org.activedefense.policy.AddressPolicy;
 import org.activedefense.publish.EdlHttp;
 import org.activedefense.publish.EdlPublisher;
@@ -36,6 +49,7 @@ import org.activedefense.ingest.SyslogFrame.Transport;
 import org.activedefense.ingest.SyslogIntake;
 import org.activedefense.ingest.SyslogStreamFraming;
 import org.activedefense.parse.DeviceTimeZones;
+import org.activedefense.settings.SettingsStore;
 import org.activedefense.parse.KeyAliases;
 import org.activedefense.parse.PanosLogParser;
 import org.apache.camel.CamelConfiguration;
@@ -84,10 +98,10 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         writer.ensurePartitions();
         context.addService(new Lifecycle("log batch writer", writer::start, writer::stop), true, true);
 
+        DeviceTimeZones zones = DeviceTimeZones.parse(p.text("ingest.default-time-zone"), p.text("ingest.device-time-zones"));
+        context.getRegistry().bind("deviceTimeZones", zones);
         PanosLogParser parser = new PanosLogParser(
-                KeyAliases.defaults().withOverrides(p.withPrefix("panos.kv.keys.")),
-                DeviceTimeZones.parse(p.text("ingest.default-time-zone"), p.text("ingest.device-time-zones")),
-                p.bool("ingest.keep-raw-line"));
+                KeyAliases.defaults().withOverrides(p.withPrefix("panos.kv.keys.")), zones, p.bool("ingest.keep-raw-line"));
         SenderAllowlist allowlist = SenderAllowlist.parse(p.text("syslog.allowed-senders"));
         int maxFrame = p.integer("syslog.max-frame-bytes");
 
@@ -100,39 +114,35 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("syslogStreamFraming",
                 new SyslogStreamFraming(maxFrame, Transport.TCP, allowlist, metrics));
 
-        configureDetection(context, p, database);
-        configureAdmin(context, p, database);
+        SettingsStore settings = new SettingsStore(database.dataSource(), p::text);
+        settings.reload();
+        context.getRegistry().bind("settingsStore", settings);
+        configureDetection(context, p, database, settings);
+        configureAdmin(context, p, database, settings, zones);
     }
 
-    private static void configureDetection(CamelContext context, Settings p, Database database) {
-        DetectionSettings detection = new DetectionSettings(
-                p.integer("detect.port-scan.ports"),
-                p.integer("detect.port-scan.window-minutes"),
-                p.integer("detect.host-sweep.hosts"),
-                p.integer("detect.host-sweep.window-minutes"),
-                p.integer("detect.vulnerability.level"),
-                p.list("detect.vulnerability.subtypes"),
-                p.integer("detect.vulnerability.window-minutes"),
-                p.integer("detect.refresh-window-minutes"),
-                java.util.Set.copyOf(p.list("detect.simulate-cases")));
+    private static void configureDetection(CamelContext context, Settings p, Database database, SettingsStore settings) {
+        // Checked at start, so a bad threshold in the file stops the service with its name.
+        settings.detectionSettings();
         AddressPolicy policy = AddressPolicy.of(p.text("policy.own-networks"), p.text("policy.allowlist"));
         context.getRegistry().bind("addressPolicy", policy);
         MeterRegistry meters = meterRegistry(context);
         context.getRegistry().bind("detectionEngine",
-                new DetectionEngine(database.dataSource(), () -> detection, policy, p.text("camel.main.name"),
+                new DetectionEngine(database.dataSource(), settings::detectionSettings, policy, p.text("camel.main.name"),
                         p.integer("detect.work-mem-mb"), meters));
 
-        EdlPublisher edl = new EdlPublisher(database.dataSource(), p.integer("edl.max-entries"),
-                p.bool("edl.aggregate-cidrs"), p.integer("edl.cache-seconds"),
+        EdlPublisher edl = new EdlPublisher(database.dataSource(), () -> settings.integer("edl.max-entries"),
+                () -> settings.bool("edl.aggregate-cidrs"), p.integer("edl.cache-seconds"),
                 p.text("edl.username"), p.text("edl.password"), meters);
         context.getRegistry().bind("edlPublisher", edl);
+        settings.addListener(keys -> {
+            if (keys.stream().anyMatch(k -> k.startsWith("edl."))) {
+                edl.invalidate();
+            }
+        });
         context.getRegistry().bind("edlHttp", new EdlHttp(edl));
 
-        SmtpSettings smtp = new SmtpSettings(p.text("mail.smtp.host"), p.integer("mail.smtp.port"),
-                p.text("mail.smtp.username"), p.text("mail.smtp.password"), p.text("mail.smtp.security"),
-                p.integer("mail.smtp.timeout-ms"));
-        context.getRegistry().bind("smtpSettings", smtp);
-        context.getRegistry().bind("mailSession", smtp.session());
+        context.getRegistry().bind("mailSettings", new MailSettings(settings, context, p.integer("mail.smtp.timeout-ms")));
         String zone = p.text("mail.time-zone");
         context.getRegistry().bind("offenderDigest", new OffenderDigest(p.integer("mail.max-addresses-per-mail"),
                 zone.isEmpty() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(zone)));
@@ -141,14 +151,52 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 new DeviceSilenceWatch(database.dataSource(), p.integer("notify.device-silence-minutes")));
     }
 
-    private static void configureAdmin(CamelContext context, Settings p, Database database) throws SQLException {
-        AdminAccounts accounts = new AdminAccounts(database.dataSource());
+    private static void configureAdmin(CamelContext context, Settings p, Database database, SettingsStore settings,
+                                       DeviceTimeZones zones) throws Exception {
+        javax.sql.DataSource ds = database.dataSource();
+        AdminAccounts accounts = new AdminAccounts(ds);
         accounts.ensureFirstAdmin(p.text("admin.username"), p.text("admin.password"));
-        context.getRegistry().bind("adminGate", new AdminGate(accounts));
+        AuditLog audit = new AuditLog(ds);
+        ConsoleSessions sessions = new ConsoleSessions(ds, Duration.ofMinutes(p.integer("admin.session.idle-minutes")),
+                Duration.ofHours(p.integer("admin.session.max-hours")));
+        LoginThrottle throttle = new LoginThrottle(p.integer("admin.login.max-failures"),
+                Duration.ofMinutes(p.integer("admin.login.window-minutes")).toMillis(), System::currentTimeMillis);
+        AdminGate gate = new AdminGate(accounts, sessions, throttle, audit);
+        DetectionSchedule schedule = new DetectionSchedule(context, settings);
+        context.addStartupListener(new org.apache.camel.ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) {
+                schedule.apply();
+            }
+        });
+        EngineControl engine = new EngineControl(context,
+                List.of("detect-attackers", "expire-blacklist", "drop-old-logs", "watch-device-silence"), schedule::apply);
+        DetectionEngine detection = context.getRegistry().lookupByNameAndType("detectionEngine", DetectionEngine.class);
+        EdlPublisher edl = context.getRegistry().lookupByNameAndType("edlPublisher", EdlPublisher.class);
+        DevicesApi devices = new DevicesApi(ds, zones, Duration.ofMinutes(p.integer("notify.device-silence-minutes")), audit);
+        devices.reloadZones();
+        DetectionRunsApi runs = new DetectionRunsApi(ds);
+
+        context.getRegistry().bind("adminGate", gate);
         context.getRegistry().bind("jsonResponses", new JsonResponses());
-        context.getRegistry().bind("blacklistQuery", new BlacklistQuery(database.dataSource()));
-        context.getRegistry().bind("engineControl", new EngineControl(context,
-                List.of("detect-attackers", "expire-blacklist", "drop-old-logs", "watch-device-silence")));
+        context.getRegistry().bind("auditLog", audit);
+        context.getRegistry().bind("engineControl", engine);
+        context.getRegistry().bind("engineApi", new EngineApi(engine, audit));
+        context.getRegistry().bind("accountApi", new AccountApi(accounts, sessions, gate, audit));
+        context.getRegistry().bind("recordSearch", new RecordSearch(ds, p.integer("admin.export.max-rows")));
+        context.getRegistry().bind("blacklistApi", new BlacklistApi(ds, detection, edl, audit));
+        context.getRegistry().bind("allowlistApi", new AllowlistApi(ds, p.list("policy.allowlist"), audit));
+        context.getRegistry().bind("detectionRunsApi", runs);
+        context.getRegistry().bind("devicesApi", devices);
+        context.getRegistry().bind("dashboardApi", new DashboardApi(ds, devices, runs, engine));
+        context.getRegistry().bind("settingsApi", new SettingsApi(settings, audit));
+        context.getRegistry().bind("mailApi", new MailApi(
+                context.getRegistry().lookupByNameAndType("mailSettings", MailSettings.class),
+                context.createProducerTemplate(), audit));
     }
 
     /** The registry /observe/metrics exports: camel-main's when metrics are on, else our own. */

@@ -49,18 +49,28 @@ class RouteFilesTest {
             for (RouteDefinition route : routes) {
                 String id = route.getRouteId();
                 if (id == null || !id.matches("[a-z]+(-[a-z0-9]+)+")) {
-                    problems.add("route id not kebab-case <verb>-<object>: " + id);
+                    problems.add("route id not kebab-case <verb>-<object>: " + id + " (" + route.getInput().getEndpointUri() + ")");
                 }
                 String input = route.getInput().getEndpointUri();
                 // a REST operation's route carries the operation's description on its rest: endpoint
                 boolean restDescribed = input.startsWith("rest:") && input.contains("description=");
-                if ((route.getDescriptionText() == null || route.getDescriptionText().isBlank()) && !restDescribed) {
+                String description = route.getDescriptionText();
+                if (description != null && route.getTemplateParameters() != null) {
+                    description = description.replace("{{summary}}", String.valueOf(route.getTemplateParameters().get("summary")));
+                }
+                if ((description == null || description.isBlank() || description.contains("{{")) && !restDescribed) {
                     problems.add(id + ": no description");
                 }
                 List<String> uris = new ArrayList<>();
                 uris.add(route.getInput().getEndpointUri());
                 collectUris(route.getOutputs(), uris);
                 for (String uri : uris) {
+                    // a route made from a template (the API operations) resolves its parameters first
+                    if (route.getTemplateParameters() != null) {
+                        for (var p : route.getTemplateParameters().entrySet()) {
+                            uri = uri.replace("{{" + p.getKey() + "}}", String.valueOf(p.getValue()));
+                        }
+                    }
                     String resolved = context.resolvePropertyPlaceholders(uri);
                     EndpointValidationResult result = catalog.validateEndpointProperties(resolved);
                     if (!result.isSuccess()) {

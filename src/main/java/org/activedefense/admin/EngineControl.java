@@ -17,10 +17,13 @@ public final class EngineControl {
 
     private final CamelContext context;
     private final List<String> routeIds;
+    private final Runnable afterStart;
 
-    public EngineControl(CamelContext context, List<String> routeIds) {
+    /** @param afterStart runs after the routes started again (puts the detection trigger on the current cron) */
+    public EngineControl(CamelContext context, List<String> routeIds, Runnable afterStart) {
         this.context = context;
         this.routeIds = List.copyOf(routeIds);
+        this.afterStart = afterStart;
     }
 
     /** {@code {"running": true|false, "routes": {"detect-attackers": "Started", ...}}} */
@@ -57,6 +60,9 @@ public final class EngineControl {
             } else {
                 context.getRouteController().stopRoute(id);
             }
+        }
+        if (on) {
+            afterStart.run();
         }
         return state();
     }

@@ -352,6 +352,13 @@ public final class DetectionEngine {
         }
     }
 
+    /** The policy a run would apply now: own networks, the properties' allowlist and the table's. */
+    public AddressPolicy currentPolicy() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return basePolicy.withAllowlist(allowlistTable(c));
+        }
+    }
+
     private static List<AllowlistEntry> allowlistTable(Connection c) throws SQLException {
         List<AllowlistEntry> entries = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT network::text, comment, expires_at FROM allowlist");

@@ -7,12 +7,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** The time zone each firewall writes its local "generated time" in, with a default for the rest. */
+/**
+ * The time zone each firewall writes its local "generated time" in, with a default for the rest.
+ * The configured table is fixed; zones an admin sets per device in the console lie on top of it
+ * and can be replaced at any time (one volatile map, read without locks on the ingest path).
+ */
 public final class DeviceTimeZones {
 
     private final ZoneId defaultZone;
     /** Keys are lower-case: syslog host names are DNS-like and compare case-insensitively. */
     private final Map<String, ZoneId> perDevice;
+    private volatile Map<String, ZoneId> fromConsole = Map.of();
 
     public DeviceTimeZones(ZoneId defaultZone, Map<String, ZoneId> perDevice) {
         this.defaultZone = Objects.requireNonNull(defaultZone, "defaultZone");
@@ -80,11 +85,16 @@ public final class DeviceTimeZones {
      * operator configures {@code PA-220}. The short-name fallback is skipped for IPv4 addresses.
      */
     public ZoneId zoneOf(String device) {
-        if (device == null || perDevice.isEmpty()) {
+        Map<String, ZoneId> set = fromConsole;
+        if (device == null || (perDevice.isEmpty() && set.isEmpty())) {
             return defaultZone;
         }
         String key = device.toLowerCase(Locale.ROOT);
-        ZoneId zone = perDevice.get(key);
+        ZoneId zone = set.get(key);
+        if (zone != null) {
+            return zone;
+        }
+        zone = perDevice.get(key);
         if (zone != null) {
             return zone;
         }
@@ -96,6 +106,13 @@ public final class DeviceTimeZones {
             }
         }
         return defaultZone;
+    }
+
+    /** Replaces the zones set in the console (device name to zone); they win over the configuration. */
+    public void replaceConsoleZones(Map<String, ZoneId> zones) {
+        Map<String, ZoneId> copy = new HashMap<>();
+        zones.forEach((device, zone) -> copy.put(device.toLowerCase(Locale.ROOT), zone));
+        fromConsole = Map.copyOf(copy);
     }
 
     public ZoneId defaultZone() {

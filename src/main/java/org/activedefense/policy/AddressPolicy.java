@@ -206,6 +206,20 @@ public final class AddressPolicy {
         return AddressLiteralParser.format(parsed);
     }
 
+    /**
+     * The form of an address or CIDR to store (host bits cleared: {@code 192.0.2.7/24} is
+     * {@code 192.0.2.0/24}; a full-length prefix is the bare address), as the lists read it.
+     *
+     * @throws IllegalArgumentException if {@code network} is not one plain address or CIDR
+     */
+    public static String canonicalNetwork(String network) {
+        IPAddress parsed = AddressLiteralParser.parseNetwork(network);
+        if (parsed == null) {
+            throw new IllegalArgumentException("not an IP address or CIDR such as 192.0.2.0/24");
+        }
+        return AddressLiteralParser.format(AddressLiteralParser.unmappedNetwork(parsed));
+    }
+
     private static String specialPurposeReason(IPAddress address) {
         for (Range range : address.isIPv4() ? IPV4_SPECIAL : IPV6_SPECIAL) {
             if (range.block().contains(address)) {

@@ -87,8 +87,9 @@ public final class EdlPublisher {
     }
 
     private final DataSource dataSource;
-    private final int maxEntries;
-    private final boolean aggregate;
+    /** Read at every render: both can be changed in the console while the service runs. */
+    private final java.util.function.IntSupplier maxEntries;
+    private final java.util.function.BooleanSupplier aggregate;
     private final long cacheNanos;
     private final String basicCredentials;
     private final Map<ListKind, Rendered> cache = new ConcurrentHashMap<>();
@@ -107,9 +108,20 @@ public final class EdlPublisher {
      */
     public EdlPublisher(DataSource dataSource, int maxEntries, boolean aggregate, int cacheSeconds,
                         String username, String password, MeterRegistry meters) {
+        this(dataSource, positive(maxEntries), () -> aggregate, cacheSeconds, username, password, meters);
+    }
+
+    private static java.util.function.IntSupplier positive(int maxEntries) {
         if (maxEntries <= 0) {
             throw new IllegalArgumentException("edl.max-entries must be positive");
         }
+        return () -> maxEntries;
+    }
+
+    /** With the cap and aggregation read from {@code maxEntries} and {@code aggregate} at each render. */
+    public EdlPublisher(DataSource dataSource, java.util.function.IntSupplier maxEntries,
+                        java.util.function.BooleanSupplier aggregate, int cacheSeconds,
+                        String username, String password, MeterRegistry meters) {
         this.dataSource = dataSource;
         for (ListKind k : ListKind.values()) {
             renderLocks.put(k, new java.util.concurrent.locks.ReentrantLock());
@@ -131,7 +143,7 @@ public final class EdlPublisher {
         unauthorized = Counter.builder("activedefense.edl.unauthorized").description("EDL requests refused 401").register(meters);
         Gauge.builder("activedefense.blacklist.size", listedTotal, AtomicInteger::get)
                 .description("Addresses on the blacklist (before the EDL cap)").register(meters);
-        Gauge.builder("activedefense.edl.cap.reached", () -> listedTotal.get() > maxEntries ? 1 : 0)
+        Gauge.builder("activedefense.edl.cap.reached", () -> listedTotal.get() > maxEntries.getAsInt() ? 1 : 0)
                 .description("1 while the blacklist holds more addresses than edl.max-entries").register(meters);
     }
 
@@ -215,6 +227,7 @@ public final class EdlPublisher {
     }
 
     private Rendered render(ListKind kind) throws SQLException {
+        int maxEntries = this.maxEntries.getAsInt();
         List<String> addresses = new ArrayList<>();
         Instant lastModified;
         int total;
@@ -249,7 +262,7 @@ public final class EdlPublisher {
         } else if (kind == ListKind.ALL) {
             capWarned = false;
         }
-        List<String> lines = aggregate ? CidrAggregation.aggregate(addresses) : addresses;
+        List<String> lines = aggregate.getAsBoolean() ? CidrAggregation.aggregate(addresses) : addresses;
         StringBuilder text = new StringBuilder(lines.size() * 16);
         for (String line : lines) {
             text.append(line).append('\n');

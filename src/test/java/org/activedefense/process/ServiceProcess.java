@@ -74,10 +74,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar in the prepared folder and waits until Camel has started and health answers. */
     public static ServiceProcess start(String name, Map<String, String> properties) throws IOException {
+        return start(name, properties, List.of("-Xmx512m"));
+    }
+
+    /** As {@link #start(String, Map)}, with these JVM options (e.g. a small -Xmx). */
+    public static ServiceProcess start(String name, Map<String, String> properties, List<String> jvmOptions)
+            throws IOException {
         Path dir = workDirOf(name);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar().toString());
@@ -101,6 +107,12 @@ public final class ServiceProcess implements AutoCloseable {
             }
         });
         return service;
+    }
+
+    /** A JDBC connection to the service's embedded PostgreSQL (test set-up and checks). */
+    public java.sql.Connection database() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + properties.get("db.embedded.port") + "/postgres", "postgres", "");
     }
 
     public int httpPort() {
