@@ -68,12 +68,7 @@ public final class AllowlistApi {
 
     public Answer remove(Exchange exchange) throws SQLException {
         ApiCall call = ApiCall.of(exchange);
-        long id;
-        try {
-            id = Long.parseLong(exchange.getMessage().getHeader("id", String.class));
-        } catch (NumberFormatException e) {
-            throw new FieldException("id", "an allowlist id is a number");
-        }
+        long id = QueryParameters.id(exchange.getMessage(), "an allowlist entry");
         try (Connection c = dataSource.getConnection()) {
             Map<String, Object> before;
             try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE id = ?")) {

@@ -43,12 +43,7 @@ public final class DetectionRunsApi {
     }
 
     public Map<String, Object> detail(Message message) throws SQLException {
-        long id;
-        try {
-            id = Long.parseLong(message.getHeader("id", String.class));
-        } catch (NumberFormatException e) {
-            throw new FieldException("id", "a run id is a number");
-        }
+        long id = QueryParameters.id(message, "a detection run");
         try (Connection c = dataSource.getConnection()) {
             Map<String, Object> run;
             try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE id = ?")) {

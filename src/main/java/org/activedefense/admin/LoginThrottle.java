@@ -22,12 +22,18 @@ public final class LoginThrottle {
     private final int maxFailures;
     private final long windowMillis;
     private final LongSupplier clock;
-    private final Map<String, Deque<Long>> failures = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, State> failures = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Deque<Long>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, State> eldest) {
             return size() > MAX_ADDRESSES;
         }
     };
+
+    /** Recent failure times of one address, and until when it is locked out (0: not locked). */
+    private static final class State {
+        final Deque<Long> times = new ArrayDeque<>();
+        long lockedUntil;
+    }
 
     public LoginThrottle(int maxFailures, long windowMillis, LongSupplier clock) {
         if (maxFailures < 1 || windowMillis < 1) {
@@ -40,34 +46,40 @@ public final class LoginThrottle {
 
     /** Seconds until {@code source} may try again, when it is locked out now. */
     public synchronized OptionalLong lockedFor(String source) {
-        Deque<Long> times = failures.get(source);
-        if (times == null) {
+        State state = failures.get(source);
+        if (state == null) {
             return OptionalLong.empty();
         }
         long now = clock.getAsLong();
-        while (!times.isEmpty() && times.peekFirst() <= now - windowMillis) {
-            times.pollFirst();
+        if (state.lockedUntil > now) {
+            return OptionalLong.of(Math.max(1, (state.lockedUntil - now + 999) / 1000));
         }
-        if (times.isEmpty()) {
+        prune(state, now);
+        if (state.times.isEmpty()) {
             failures.remove(source);
-            return OptionalLong.empty();
         }
-        if (times.size() < maxFailures) {
-            return OptionalLong.empty();
-        }
-        long until = times.peekLast() + windowMillis;
-        return OptionalLong.of(Math.max(1, (until - now + 999) / 1000));
+        return OptionalLong.empty();
     }
 
+    /** Counts a failure; the one that reaches the limit locks the address out for a whole window. */
     public synchronized void failed(String source) {
-        Deque<Long> times = failures.computeIfAbsent(source, s -> new ArrayDeque<>());
-        times.addLast(clock.getAsLong());
-        while (times.size() > maxFailures) {
-            times.pollFirst();
+        long now = clock.getAsLong();
+        State state = failures.computeIfAbsent(source, s -> new State());
+        prune(state, now);
+        state.times.addLast(now);
+        if (state.times.size() >= maxFailures) {
+            state.lockedUntil = now + windowMillis;
+            state.times.clear();
         }
     }
 
     public synchronized void succeeded(String source) {
         failures.remove(source);
+    }
+
+    private void prune(State state, long now) {
+        while (!state.times.isEmpty() && state.times.peekFirst() <= now - windowMillis) {
+            state.times.pollFirst();
+        }
     }
 }

@@ -54,6 +54,15 @@ final class QueryParameters {
         throw new FieldException(name, name + " must be a whole number from " + min + " to " + max);
     }
 
+    /** A numeric id from the path, e.g. {@code /api/allowlist/{id}}. */
+    static long id(Message message, String what) {
+        try {
+            return Long.parseLong(message.getHeader("id", String.class));
+        } catch (NumberFormatException e) {
+            throw new FieldException("id", "the id of " + what + " is a number");
+        }
+    }
+
     static Instant instant(Message message, String name) {
         String text = text(message, name);
         if (text == null) {
