@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -109,7 +110,9 @@ class DatabaseOutageTest {
             sender.join(120_000);
             assertEquals(total, sent.get());
 
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+            // the pool reconnects on its own; a poll may find it still without a connection
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(SQLException.class).until(() ->
                     service.count("SELECT count(*) FROM firewall_log") >= total
                     && service.metric("activedefense_spool_lines") == 0.0);
             assertEquals(total, service.count("SELECT count(*) FROM firewall_log"), "nothing written twice");
@@ -119,7 +122,8 @@ class DatabaseOutageTest {
             double spooled = service.metric("activedefense_spool_lines_spooled_total");
             double replayed = service.metric("activedefense_spool_lines_replayed_total");
             assertTrue(spooled >= 2000 && spooled < total, "spooled " + spooled);
-            assertEquals(spooled, replayed);
+            // a batch whose commit answer was lost in the stop is found committed, not replayed (seen here)
+            assertEquals(spooled, replayed + service.metric("activedefense_spool_lines_already_committed_total"));
             assertEquals(0.0, service.metric("activedefense_spool_lines_dropped_total{policy=\"drop-oldest\"}"));
             await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/observe/health").statusCode() == 200);
 
@@ -183,7 +187,9 @@ class DatabaseOutageTest {
                 assertTrue(service.metric(dropped) > 0, "1 MiB cannot hold " + total + " lines");
 
                 database(service).startEmbeddedAgain();
-                await().atMost(Duration.ofSeconds(60)).until(() -> service.metric("activedefense_spool_lines") == 0.0);
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(SQLException.class)
+                        .until(() -> service.metric("activedefense_spool_lines") == 0.0
+                                && service.count("SELECT count(*) FROM firewall_log") >= kept);
                 assertEquals(kept, service.count("SELECT count(*) FROM firewall_log"));
                 String seq = "substring(rule_name from 5)::int";
                 if (policy.equals("drop-newest")) {
@@ -226,8 +232,9 @@ class DatabaseOutageTest {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> service.metric("activedefense_spool_lines") == 100.0);
             database(service).startEmbeddedAgain();
-            await().atMost(Duration.ofSeconds(30)).until(() -> service.metric("activedefense_spool_lines") == 0.0
-                    && service.count("SELECT count(*) FROM firewall_log") >= 198);
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(SQLException.class)
+                    .until(() -> service.metric("activedefense_spool_lines") == 0.0
+                            && service.count("SELECT count(*) FROM firewall_log") >= 198);
             assertEquals(198, service.count("SELECT count(*) FROM firewall_log"));
             assertEquals(2, service.count("SELECT count(*) FROM rejected_line WHERE reason LIKE "
                     + "'database refused the row:%test_no_poison%' AND raw = ?", poison.strip()));

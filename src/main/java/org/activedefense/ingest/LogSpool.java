@@ -133,8 +133,8 @@ public final class LogSpool implements AutoCloseable {
         dropped = Counter.builder("activedefense.spool.lines.dropped")
                 .description("Lines lost because the spool was full (ingest.spool.when-full)")
                 .tag("policy", settings.whenFull().name().toLowerCase(Locale.ROOT).replace('_', '-')).register(meters);
-        alreadyCommitted = Counter.builder("activedefense.spool.batches.already.committed")
-                .description("Spooled batches found already committed on replay (lost commit answer), not written again")
+        alreadyCommitted = Counter.builder("activedefense.spool.lines.already.committed")
+                .description("Spooled lines found already committed on replay (lost commit answer), not written again")
                 .register(meters);
         discardedBytes = Counter.builder("activedefense.spool.bytes.discarded")
                 .description("Bytes of torn or corrupt spool frames cut off when the spool was opened").register(meters);
@@ -376,7 +376,7 @@ public final class LogSpool implements AutoCloseable {
         pendingXid = -1;
         pendingEnd = -1;
         if (foundCommitted) {
-            alreadyCommitted.increment();
+            alreadyCommitted.increment(lines);
         } else {
             replayed.increment(lines);
         }

@@ -80,7 +80,7 @@ class SpoolReplayOnceTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> second.metric("activedefense_spool_lines") == 0.0);
             assertEquals(1, second.count("SELECT count(*) FROM firewall_log WHERE rule_name = 'committed'"));
             assertEquals(1, second.count("SELECT count(*) FROM firewall_log WHERE rule_name = 'rolled-back'"));
-            assertEquals(1.0, second.metric("activedefense_spool_batches_already_committed_total"));
+            assertEquals(1.0, second.metric("activedefense_spool_lines_already_committed_total"));
             assertEquals(1.0, second.metric("activedefense_spool_lines_replayed_total"));
         }
     }
