@@ -1,6 +1,7 @@
 package org.activedefense;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import org.activedefense.admin.LoginThrottle;
 import org.activedefense.admin.MailApi;
 import org.activedefense.admin.RecordSearch;
 import org.activedefense.admin.SettingsApi;
+import org.activedefense.cluster.QuartzCluster;
 import org.activedefense.db.Database;
 import org.activedefense.detect.DetectionEngine;
 import org.activedefense.detect.DetectionSchedule;
@@ -38,6 +40,7 @@ import org.activedefense.policy.AddressPolicy;
 import org.activedefense.publish.EdlHttp;
 import org.activedefense.publish.EdlPublisher;
 import org.activedefense.db.DatabaseSettings;
+import org.activedefense.ingest.IngestCheckpoint;
 import org.activedefense.ingest.IngestMetrics;
 import org.activedefense.ingest.LogBatchWriter;
 import org.activedefense.ingest.LogBatchWriter.WriterSettings;
@@ -45,6 +48,7 @@ import org.activedefense.ingest.LogSpool;
 import org.activedefense.ingest.SpoolHealthCheck;
 import org.activedefense.ingest.SenderAllowlist;
 import org.activedefense.ingest.SyslogDatagramFraming;
+import org.activedefense.ingest.SyslogConnectionGuard;
 import org.activedefense.ingest.SyslogFrame.Transport;
 import org.activedefense.ingest.SyslogIntake;
 import org.activedefense.ingest.SyslogStreamFraming;
@@ -55,7 +59,10 @@ import org.activedefense.parse.PanosLogParser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -67,11 +74,17 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class ActiveDefenseConfiguration implements CamelConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ActiveDefenseConfiguration.class);
+    /** How often the ingest checkpoint file is rewritten. */
+    private static final long CHECKPOINT_PERIOD_MS = 1000;
+    /** Quartz worker threads: detection, two housekeeping jobs, and one spare. */
+    private static final int QUARTZ_THREADS = 4;
+
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings p = new Settings(context.getPropertiesComponent());
 
-        IngestMetrics metrics = new IngestMetrics(meterRegistry(context));
+        IngestMetrics metrics = new IngestMetrics(meterRegistry(context), p.integer("syslog.sender-metrics.max-senders"));
 
         Database database = openDatabase(p);
         // Services stop in reverse order: the writer flushes before the database goes away.
@@ -96,6 +109,10 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
             context.getRegistry().bind("ingestSpoolHealthCheck", new SpoolHealthCheck(writer));
         }
         writer.ensurePartitions();
+        // Added before the writer, so it stops after it: the clean stop is recorded once the queue is written.
+        IngestCheckpoint checkpoint = new IngestCheckpoint(Path.of(p.text("ingest.checkpoint-file")),
+                metrics::inFlight, CHECKPOINT_PERIOD_MS);
+        context.addService(new Lifecycle("ingest checkpoint", checkpoint::start, checkpoint::stop), true, true);
         context.addService(new Lifecycle("log batch writer", writer::start, writer::stop), true, true);
 
         DeviceTimeZones zones = DeviceTimeZones.parse(p.text("ingest.default-time-zone"), p.text("ingest.device-time-zones"));
@@ -107,18 +124,96 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("ingestMetrics", metrics);
         context.getRegistry().bind("logBatchWriter", writer);
-        context.getRegistry().bind("syslogIntake", new SyslogIntake(parser, writer, metrics));
+        SyslogIntake intake = new SyslogIntake(parser, writer, metrics);
+        context.getRegistry().bind("syslogIntake", intake);
         context.getRegistry().bind("syslogDatagramFraming", new SyslogDatagramFraming(maxFrame, allowlist, metrics));
         // a netty channel option must be an Integer, and Camel passes option.* values from the URI as text
         context.getRegistry().bind("udpMaxMessagesPerRead", p.integer("syslog.udp.max-datagrams-per-read"));
         context.getRegistry().bind("syslogStreamFraming",
                 new SyslogStreamFraming(maxFrame, Transport.TCP, allowlist, metrics));
+        // syslog over TLS (RFC 5425): the same octet-counted framing behind netty's TLS handler
+        context.getRegistry().bind("syslogTlsFraming",
+                new SyslogStreamFraming(maxFrame, Transport.TLS, allowlist, metrics));
+        org.activedefense.tls.TlsSetup.configure(context, meterRegistry(context));
+        SyslogConnectionGuard guard = new SyslogConnectionGuard(p.integer("syslog.tcp.max-connections"),
+                p.integer("syslog.tcp.max-connections-per-sender"), p.integer("syslog.tcp.idle-timeout-seconds"), metrics);
+        context.getRegistry().bind("syslogConnectionGuard", guard);
+        drainConnectionsOnStop(context, guard, intake, metrics, p.integer("syslog.tcp.stop-quiet-ms"),
+                p.integer("syslog.tcp.stop-drain-max-ms"));
 
         SettingsStore settings = new SettingsStore(database.dataSource(), p::text);
         settings.reload();
         context.getRegistry().bind("settingsStore", settings);
+        configureCluster(context, p, database);
         configureDetection(context, p, database, settings);
         configureAdmin(context, p, database, settings, zones);
+    }
+
+    /**
+     * When the service stops, lets the TCP listener go on reading until the senders have been quiet
+     * for {@code quietMs} (at most {@code maxMs}) before Camel stops the routes and closes the
+     * sockets: lines a sender wrote just before the stop are still in the kernel's buffers, and a
+     * socket closed with unread data is reset and loses them.
+     */
+    private static void drainConnectionsOnStop(CamelContext context, SyslogConnectionGuard guard, SyslogIntake intake,
+                                               IngestMetrics metrics, int quietMs, int maxMs) {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                int open = guard.openConnections();
+                LOG.info("Stopping: {} line(s) received and not yet written (they are written before the database "
+                        + "closes); {} syslog TCP connection(s) open", metrics.inFlight(), open);
+                if (open == 0 || maxMs <= 0) {
+                    return;
+                }
+                LOG.info("Stopping: reading the open syslog connection(s) until quiet for {} ms (at most {} ms)",
+                        quietMs, maxMs);
+                if (!guard.awaitQuiet(quietMs, maxMs, intake::readersWaiting)) {
+                    LOG.warn("Stopping: syslog senders still sending after {} ms; what they send from now on is lost", maxMs);
+                } else {
+                    LOG.info("Stopping: syslog senders quiet; {} line(s) now to write", metrics.inFlight());
+                }
+            }
+        });
+    }
+
+    /**
+     * With {@code cluster.enabled}, the quartz component keeps its schedule in PostgreSQL (Quartz's
+     * clustered JDBC job store), so each trigger fires on one node of those sharing the database;
+     * without it, in memory, as a single node needs.
+     */
+    private static void configureCluster(CamelContext context, Settings p, Database database) {
+        if (!p.bool("cluster.enabled")) {
+            return;
+        }
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setProperties(new java.util.HashMap<>(QuartzCluster.schedulerProperties(database.dataSource(),
+                p.text("camel.main.name"), p.integer("cluster.checkin-interval-ms"), QUARTZ_THREADS)));
+        // the scheduler name is the same on every node; no per-context prefix
+        quartz.setPrefixInstanceName(false);
+        context.addComponent("quartz", quartz);
+        LOG.info("Cluster mode: Quartz schedules are shared through the database ({}); this node is '{}'",
+                database.jdbcUrl(), nodeName(p));
+    }
+
+    /** This node's name in detection_run.node: cluster.node-name, or host name and HTTP port. */
+    static String nodeName(Settings p) {
+        String configured = p.text("cluster.node-name");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + p.text("http.port");
     }
 
     private static void configureDetection(CamelContext context, Settings p, Database database, SettingsStore settings) {
@@ -128,7 +223,7 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("addressPolicy", policy);
         MeterRegistry meters = meterRegistry(context);
         context.getRegistry().bind("detectionEngine",
-                new DetectionEngine(database.dataSource(), settings::detectionSettings, policy, p.text("camel.main.name"),
+                new DetectionEngine(database.dataSource(), settings::detectionSettings, policy, nodeName(p),
                         p.integer("detect.work-mem-mb"), meters));
 
         EdlPublisher edl = new EdlPublisher(database.dataSource(), () -> settings.integer("edl.max-entries"),

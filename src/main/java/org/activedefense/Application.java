@@ -33,7 +33,11 @@ public final class Application {
     public static Main newMain() {
         // No base package: routes come from routes/ only, never from classpath scanning.
         Main main = new Main();
-        main.setPropertyPlaceholderLocations(String.join(",", propertyLocations()));
+        // Camel's properties component takes each key from the first location that has it, so the
+        // locations go highest precedence first, the reverse of propertyLocations().
+        List<String> firstWins = new ArrayList<>(propertyLocations());
+        java.util.Collections.reverse(firstWins);
+        main.setPropertyPlaceholderLocations(String.join(",", firstWins));
         return main;
     }
 

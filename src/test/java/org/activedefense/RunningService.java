@@ -65,10 +65,14 @@ public final class RunningService implements AutoCloseable {
         props.put("syslog.udp.port", String.valueOf(udp));
         props.put("syslog.tcp.port", String.valueOf(tcp));
         props.put("http.port", String.valueOf(http));
+        props.put("https.port", String.valueOf(freeTcpPort()));
+        props.put("syslog.tls.port", String.valueOf(freeTcpPort()));
+        props.put("tls.dir", dataDir.resolve("tls").toString());
         props.put("db.embedded.data-dir", dataDir.resolve("postgres").toString());
         props.put("db.embedded.port", "0");
         props.put("db.embedded.shared-buffers", "32MB");
         props.put("ingest.spool.dir", dataDir.resolve("spool").toString());
+        props.put("ingest.checkpoint-file", dataDir.resolve("ingest-checkpoint.properties").toString());
         props.put("ingest.batch-max-latency-ms", "50");
         // tests run detection through the API; a scheduled run landing mid-test would change its outcome
         props.put("detect.cron", "0 0 0 1 1 ? 2099");

@@ -6,6 +6,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -78,6 +83,7 @@ public final class Database implements AutoCloseable {
     private static EmbeddedPostgres startEmbedded(DatabaseSettings settings, int port) throws IOException {
         Path dataDir = Path.of(settings.embeddedDataDir()).toAbsolutePath();
         Files.createDirectories(dataDir);
+        stopLeftoverPostmaster(dataDir);
         LOG.info("Starting embedded PostgreSQL with data in {}", dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -99,6 +105,51 @@ public final class Database implements AutoCloseable {
         EmbeddedPostgres pg = builder.start();
         LOG.info("Embedded PostgreSQL listening on localhost:{} (user postgres, database postgres)", pg.getPort());
         return pg;
+    }
+
+    /**
+     * Stops a PostgreSQL left running on our data folder by a previous run of the service that was
+     * killed ({@code kill -9}, OOM killer): the embedded server is a separate process, so it outlives
+     * the JVM, keeps the folder locked ({@code postmaster.pid}) and the port taken, and a new start
+     * on the same folder would fail. SIGTERM is PostgreSQL's "smart" shutdown: the dead JVM's sessions
+     * are gone already, so it checkpoints and exits; committed data is kept either way.
+     */
+    static void stopLeftoverPostmaster(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.size() < 2) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> postmaster = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        boolean ours = postmaster.isPresent()
+                && Path.of(lines.get(1).trim()).toAbsolutePath().normalize().equals(dataDir.normalize())
+                && postmaster.get().info().command().map(c -> c.endsWith("postgres")).orElse(false);
+        if (!ours) {
+            return; // a stale file from a crash of PostgreSQL itself: PostgreSQL handles that on start
+        }
+        LOG.warn("An embedded PostgreSQL (pid {}) from a previous run that did not stop cleanly still runs on {}; "
+                + "stopping it before starting again", pid, dataDir);
+        postmaster.get().destroy();
+        try {
+            postmaster.get().onExit().get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the leftover PostgreSQL (pid " + pid + ") did not stop within 60 s; stop it and retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the leftover PostgreSQL to stop", e);
+        } catch (ExecutionException e) {
+            throw new IOException(e);
+        }
+        LOG.info("Leftover PostgreSQL (pid {}) stopped", pid);
     }
 
     private static String withDriverDefaults(String url) {

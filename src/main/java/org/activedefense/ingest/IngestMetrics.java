@@ -22,12 +22,37 @@ public final class IngestMetrics {
     private final Map<Transport, Map<DropCause, Counter>> dropped = new EnumMap<>(Transport.class);
     private final Counter stored;
     private final Counter rejectsStored;
+    /** Lines the writers handed to the spool (on disk, or dropped there and counted): out of flight. */
+    private final java.util.concurrent.atomic.DoubleAdder handedToSpool = new java.util.concurrent.atomic.DoubleAdder();
+    /** Rows and rejections committed by spool replay: their lines left the flight when spooled. */
+    private final java.util.concurrent.atomic.DoubleAdder replayedStored = new java.util.concurrent.atomic.DoubleAdder();
     private final Counter oversized;
     private final Timer batchWrite;
     private final MeterRegistry registry;
+    private final SenderMetrics senders;
+    private final Counter connectionsRefusedTotal;
+    private final Counter connectionsRefusedPerSender;
+    private final Counter connectionsIdleClosed;
+
+    /** Default cap on per-sender meters, as in application.properties. */
+    public static final int DEFAULT_MAX_SENDERS = 100;
 
     public IngestMetrics(MeterRegistry registry) {
+        this(registry, DEFAULT_MAX_SENDERS);
+    }
+
+    public IngestMetrics(MeterRegistry registry, int maxSenders) {
         this.registry = registry;
+        this.senders = new SenderMetrics(registry, maxSenders);
+        connectionsRefusedTotal = Counter.builder("activedefense.syslog.connections.refused")
+                .description("TCP connections closed at once because a connection limit was reached")
+                .tag("cause", "max_connections").register(registry);
+        connectionsRefusedPerSender = Counter.builder("activedefense.syslog.connections.refused")
+                .description("TCP connections closed at once because a connection limit was reached")
+                .tag("cause", "max_connections_per_sender").register(registry);
+        connectionsIdleClosed = Counter.builder("activedefense.syslog.connections.idle.closed")
+                .description("TCP connections closed after syslog.tcp.idle-timeout-seconds without a complete frame")
+                .register(registry);
         for (Transport t : Transport.values()) {
             String transport = t.name().toLowerCase();
             received.put(t, Counter.builder("activedefense.syslog.frames.received")
@@ -84,6 +109,47 @@ public final class IngestMetrics {
     public void queueGauge(Supplier<Number> depth) {
         Gauge.builder("activedefense.ingest.queue.depth", depth)
                 .description("Lines waiting to be written").register(registry);
+    }
+
+    /** Per-sender counters (bounded: see {@link SenderMetrics}). */
+    public SenderMetrics senders() {
+        return senders;
+    }
+
+    public void connectionRefused(boolean perSenderLimit) {
+        (perSenderLimit ? connectionsRefusedPerSender : connectionsRefusedTotal).increment();
+    }
+
+    public void connectionIdleClosed() {
+        connectionsIdleClosed.increment();
+    }
+
+    public void openConnectionsGauge(Supplier<Number> open) {
+        Gauge.builder("activedefense.syslog.connections.open", open)
+                .description("TCP syslog connections open now").register(registry);
+    }
+
+    /** Lines handed to the spool (durable there, or dropped by its policy and counted by it). */
+    public void handedToSpool(int lines) {
+        handedToSpool.add(lines);
+    }
+
+    /** Rows and rejections committed when replaying the spool (already counted in stored/rejectsStored). */
+    public void replayedStored(int lines) {
+        replayedStored.add(lines);
+    }
+
+    /**
+     * Lines received and not yet committed, spooled or dropped: in the queue or in a batch being
+     * written.
+     */
+    public long inFlight() {
+        double done = stored.count() + rejectsStored.count() - replayedStored.sum() + handedToSpool.sum();
+        double in = 0;
+        for (Transport t : Transport.values()) {
+            in += received.get(t).count() - dropped.get(t).get(DropCause.QUEUE_FULL).count();
+        }
+        return Math.round(in - done);
     }
 
     public double storedCount() {

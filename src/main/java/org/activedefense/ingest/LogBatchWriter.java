@@ -292,7 +292,7 @@ public final class LogBatchWriter {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, true);
             spool.confirm(frame, false);
             return true;
         } catch (Unwritten u) {
@@ -302,7 +302,7 @@ public final class LogBatchWriter {
             }
             // Part of a batch being split around a refused row is written: the rest goes to the end of
             // the spool, so the written part is not written again.
-            spool(u.parts, u.uncertainXid);
+            spool(u.parts, u.uncertainXid, false);
             spool.confirm(frame, false);
             return false;
         }
@@ -380,14 +380,14 @@ public final class LogBatchWriter {
     /** With a spool: a batch the database cannot take now goes to disk, and the writer moves on. */
     private void writeOrSpool(Part whole) {
         if (databaseDown) {
-            spool(List.of(whole), -1);
+            spool(List.of(whole), -1, true);
             return;
         }
         try {
             writeParts(whole, null);
         } catch (Unwritten u) {
             markDown(u.getCause());
-            spool(u.parts, u.uncertainXid);
+            spool(u.parts, u.uncertainXid, true);
         }
     }
 
@@ -441,7 +441,8 @@ public final class LogBatchWriter {
         }
     }
 
-    private void spool(List<Part> parts, long uncertainXid) {
+    /** @param live batches from the queue (leaving the flight), not the rest of a replayed one */
+    private void spool(List<Part> parts, long uncertainXid, boolean live) {
         long now = System.currentTimeMillis();
         for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
@@ -451,6 +452,9 @@ public final class LogBatchWriter {
             }
             try {
                 spool.append(new SpooledBatch(now, i == 0 ? uncertainXid : -1, copyRows, p.rejects()));
+                if (live) {
+                    metrics.handedToSpool(p.lines());
+                }
             } catch (IOException e) {
                 // the batch stays with the writer thread, which tries again (database or spool)
                 throw new UncheckedIOException("the ingest spool cannot be written", e);
@@ -466,6 +470,12 @@ public final class LogBatchWriter {
      * @param beforeCommit told the transaction id just before the undivided batch is committed, or null
      */
     private void writeParts(Part whole, java.util.function.LongConsumer beforeCommit) throws Unwritten {
+        writeParts(whole, beforeCommit, false);
+    }
+
+    /** @param fromSpool the batch is replayed from the spool (its lines left the flight when spooled) */
+    private void writeParts(Part whole, java.util.function.LongConsumer beforeCommit, boolean fromSpool)
+            throws Unwritten {
         Deque<Part> pending = new ArrayDeque<>();
         pending.add(whole);
         boolean partitionsEnsured = false;
@@ -476,6 +486,9 @@ public final class LogBatchWriter {
             try {
                 writeTransaction(p.rows(), p.rejects(), attempt, split ? null : beforeCommit);
                 pending.removeFirst();
+                if (fromSpool) {
+                    metrics.replayedStored(p.lines());
+                }
             } catch (SQLException e) {
                 if (isMissingPartition(e) && !partitionsEnsured) {
                     partitionsEnsured = true;

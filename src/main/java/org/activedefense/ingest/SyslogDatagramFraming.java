@@ -77,11 +77,12 @@ public final class SyslogDatagramFraming extends DefaultChannelHandlerFactory {
 
         private SyslogFrame decode(DatagramPacket packet) {
             InetAddress address = packet.sender().getAddress();
+            String sender = addressText(address);
             if (!allowlist.allows(address)) {
                 metrics.dropped(Transport.UDP, DropCause.SENDER_NOT_ALLOWED);
+                metrics.senders().of(sender).dropped(DropCause.SENDER_NOT_ALLOWED, 1);
                 return null;
             }
-            String sender = addressText(address);
             ByteBuf content = packet.content();
             int length = content.readableBytes();
             if (length > maxFrameBytes) {

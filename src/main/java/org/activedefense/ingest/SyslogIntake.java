@@ -26,22 +26,66 @@ public final class SyslogIntake {
         this.metrics = metrics;
     }
 
+    /** Readers waiting for room in the queue right now (a stop waits for them: see SyslogConnectionGuard). */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Handles the frames of one read from a TCP or TLS connection, waiting while the queue is full. */
     public void acceptStreamFrames(List<SyslogFrame> frames) throws InterruptedException {
+        if (!frames.isEmpty()) {
+            // one connection, one sender
+            metrics.senders().of(frames.get(0).sender()).received(frames.size());
+        }
         for (SyslogFrame frame : frames) {
             metrics.received(frame.transport());
-            writer.put(toQueueItem(frame));
+            Object item = toQueueItem(frame);
+            if (!writer.offer(item)) {
+                waiting.incrementAndGet();
+                try {
+                    writer.put(item);
+                } finally {
+                    waiting.decrementAndGet();
+                }
+            }
         }
     }
 
     /** Handles the datagrams of one read; drops and counts each that finds the queue full. */
     public void acceptDatagrams(List<SyslogFrame> frames) {
+        // Per-sender counts are tallied per run of frames from one sender (a read usually holds one or a few).
+        String runSender = null;
+        int runReceived = 0;
+        int runDropped = 0;
         for (SyslogFrame frame : frames) {
+            if (!frame.sender().equals(runSender)) {
+                countSender(runSender, runReceived, runDropped);
+                runSender = frame.sender();
+                runReceived = 0;
+                runDropped = 0;
+            }
+            runReceived++;
             metrics.received(frame.transport());
             if (!writer.offer(toQueueItem(frame))) {
                 metrics.dropped(frame.transport(), DropCause.QUEUE_FULL);
+                runDropped++;
             }
         }
+        countSender(runSender, runReceived, runDropped);
+    }
+
+    private void countSender(String sender, int received, int dropped) {
+        if (sender == null) {
+            return;
+        }
+        SenderMetrics.Sender counters = metrics.senders().of(sender);
+        counters.received(received);
+        if (dropped > 0) {
+            counters.dropped(DropCause.QUEUE_FULL, dropped);
+        }
+    }
+
+    /** True while a stream reader waits for room in the queue (its socket is then not being read). */
+    public boolean readersWaiting() {
+        return waiting.get() > 0;
     }
 
     private Object toQueueItem(SyslogFrame frame) {

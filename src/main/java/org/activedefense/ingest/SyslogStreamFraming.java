@@ -68,6 +68,7 @@ public final class SyslogStreamFraming extends DefaultChannelHandlerFactory {
                 sender = SyslogDatagramFraming.addressText(address);
                 if (!allowlist.allows(address)) {
                     metrics.dropped(transport, DropCause.SENDER_NOT_ALLOWED);
+                    metrics.senders().of(sender).dropped(DropCause.SENDER_NOT_ALLOWED, 1);
                     ctx.close();
                     return;
                 }

@@ -26,14 +26,20 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /** Logged by Camel's supervising route controller once it has started (or tried) every route. */
+    static final String ROUTES_STARTED = "DefaultSupervisingRouteController - Routes startup (";
+
     public final Path workDir;
     public final Map<String, String> properties;
     private final Process process;
+    /** Where this process's output starts in service.log (a restart in the same folder appends). */
+    private final long logStart;
 
-    private ServiceProcess(Path workDir, Map<String, String> properties, Process process) {
+    private ServiceProcess(Path workDir, Map<String, String> properties, Process process, long logStart) {
         this.workDir = workDir;
         this.properties = properties;
         this.process = process;
+        this.logStart = logStart;
     }
 
     /** The jar built by {@code mvn package}; failsafe passes its path. */
@@ -61,6 +67,8 @@ public final class ServiceProcess implements AutoCloseable {
         props.put("syslog.udp.port", String.valueOf(freeTcpPort()));
         props.put("syslog.tcp.port", String.valueOf(freeTcpPort()));
         props.put("http.port", String.valueOf(freeTcpPort()));
+        props.put("https.port", String.valueOf(freeTcpPort()));
+        props.put("syslog.tls.port", String.valueOf(freeTcpPort()));
         props.put("db.embedded.port", String.valueOf(freeTcpPort()));
         props.put("db.embedded.shared-buffers", "32MB");
         props.put("detect.cron", "0 0 0 1 1 ? 2099");
@@ -90,14 +98,18 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()));
-        ServiceProcess service = new ServiceProcess(dir, properties, builder.start());
+        Path logFile = dir.resolve("service.log");
+        long logStart = Files.exists(logFile) ? Files.readString(logFile).length() : 0;
+        ServiceProcess service = new ServiceProcess(dir, properties, builder.start(), logStart);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!service.process.isAlive()) {
                 throw new IllegalStateException("the service exited with " + service.process.exitValue()
                         + "; its log:\n" + service.log());
             }
-            // Health can answer before the last route has started, so wait for Camel's own line too.
-            if (!service.log().contains("(active-defense) started in")) {
+            // Health can answer before the last route has started, so wait for Camel's own lines too: the
+            // supervising route controller starts the routes after "started in" and then logs the summary.
+            String own = service.ownLog();
+            if (!own.contains("(active-defense) started in") || !own.contains(ROUTES_STARTED)) {
                 return false;
             }
             try {
@@ -105,6 +117,34 @@ public final class ServiceProcess implements AutoCloseable {
             } catch (IOException e) {
                 return false;
             }
+        });
+        return service;
+    }
+
+    /**
+     * Starts {@code command} in {@code workDir} with exactly {@code environment} (nothing inherited
+     * from the test's own environment, as a container runtime or systemd starts a process), and
+     * waits until Camel has started and {@code ready} answers true. {@code properties} name the
+     * ports the service was given (at least {@code http.port}) for {@link #get}.
+     */
+    public static ServiceProcess startCommand(Path workDir, List<String> command, Map<String, String> environment,
+                                              Map<String, String> properties,
+                                              java.util.function.Predicate<ServiceProcess> ready) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("service.log").toFile()));
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Path logFile = workDir.resolve("service.log");
+        long logStart = Files.exists(logFile) ? Files.readString(logFile).length() : 0;
+        ServiceProcess service = new ServiceProcess(workDir, properties, builder.start(), logStart);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!service.process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + service.process.exitValue()
+                        + "; its log:\n" + service.log());
+            }
+            String own = service.ownLog();
+            return own.contains("(active-defense) started in") && own.contains(ROUTES_STARTED) && ready.test(service);
         });
         return service;
     }
@@ -145,6 +185,39 @@ public final class ServiceProcess implements AutoCloseable {
     public String log() throws IOException {
         Path log = workDir.resolve("service.log");
         return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** What this process wrote to service.log (not what an earlier run in the same folder wrote). */
+    public String ownLog() throws IOException {
+        String all = log();
+        return all.length() >= logStart ? all.substring((int) logStart) : all;
+    }
+
+    /** JDBC URL of the embedded PostgreSQL of a prepared folder (user postgres, no password). */
+    public static String embeddedJdbcUrl(Map<String, String> properties) {
+        return "jdbc:postgresql://localhost:" + properties.get("db.embedded.port") + "/postgres";
+    }
+
+    /**
+     * The embedded PostgreSQL of a folder still running after its service is gone (a kill -9 leaves
+     * it: it is a process of its own), from its postmaster.pid.
+     */
+    public static java.util.Optional<ProcessHandle> leftoverPostgres(String name) throws IOException {
+        Path pidFile = workDirOf(name).resolve("data").resolve("postgres").resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return java.util.Optional.empty();
+        }
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    }
+
+    /** Stops what a kill -9 left running (the test's clean-up; the service does the same on start). */
+    public static void stopLeftoverPostgres(String name) throws Exception {
+        java.util.Optional<ProcessHandle> pg = leftoverPostgres(name);
+        if (pg.isPresent()) {
+            pg.get().destroy();
+            pg.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
