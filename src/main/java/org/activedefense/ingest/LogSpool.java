@@ -111,6 +111,8 @@ public final class LogSpool implements AutoCloseable {
     private long pendingXid = -1;
     /** Where the group of batches of that replay commit ends. */
     private long pendingEnd = -1;
+    /** drop-newest: the spool filled up and refuses batches until replay has emptied half of it. */
+    private boolean refusing;
     private final Counter spooled;
     private final Counter replayed;
     private final Counter dropped;
@@ -255,8 +257,11 @@ public final class LogSpool implements AutoCloseable {
                     batch.lines(), frameBytes);
             return false;
         }
-        while (totalBytes + frameBytes > settings.maxBytes()) {
+        while (refusing || totalBytes + frameBytes > settings.maxBytes()) {
             if (settings.whenFull() == WhenFull.DROP_NEWEST || segments.isEmpty()) {
+                // once full, refuse everything until replay makes room: a smaller batch that would still
+                // fit must not slip in after larger ones were refused (the spool keeps a clean start)
+                refusing = settings.whenFull() == WhenFull.DROP_NEWEST;
                 dropped.increment(batch.lines());
                 LOG.warn("Ingest spool full ({} bytes): a batch of {} line(s) dropped (ingest.spool.when-full=drop-newest)",
                         totalBytes, batch.lines());
@@ -355,6 +360,11 @@ public final class LogSpool implements AutoCloseable {
 
     /** Records, before committing, the transaction a replay of this frame is about to commit. */
     synchronized void replaying(Frame frame, long xid) throws IOException {
+        Segment head = segments.peekFirst();
+        if (head == null || head.seq != frame.segment() || head.readOffset != frame.offset()) {
+            // dropped (drop-oldest) while this replay waited for the database: it must not be written now
+            throw new IllegalStateException("spooled batch dropped while being replayed");
+        }
         pendingXid = xid;
         pendingEnd = frame.end();
         writeCheckpoint(frame.segment(), frame.offset(), xid, frame.end());
@@ -375,6 +385,9 @@ public final class LogSpool implements AutoCloseable {
         totalLines -= lines;
         pendingXid = -1;
         pendingEnd = -1;
+        if (refusing && totalBytes - (head.readOffset >= head.bytes ? head.bytes : 0) <= settings.maxBytes() / 2) {
+            refusing = false;
+        }
         if (foundCommitted) {
             alreadyCommitted.increment(lines);
         } else {
