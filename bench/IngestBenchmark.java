@@ -616,6 +616,9 @@ public final class IngestBenchmark {
         final int httpPort;
         final int tcpPort;
         final int udpPort;
+        /** Metrics live on the management port, behind its login (docs/monitoring.md). */
+        int managementPort;
+        static final String MANAGEMENT_PASSWORD = "bench-management-password";
         double startSeconds;
         private Process process;
         private long postmasterPid = -1;
@@ -644,6 +647,10 @@ public final class IngestBenchmark {
             cmd.add("-Dingest.spool.dir=" + dir.resolve("spool"));
             cmd.add("-Ddb.embedded.port=0");
             cmd.add("-Dhttp.port=" + s.httpPort);
+            s.managementPort = freeTcpPort();
+            cmd.add("-Dmanagement.port=" + s.managementPort);
+            cmd.add("-Dmanagement.password=" + ServiceProcess.MANAGEMENT_PASSWORD);
+            cmd.add("-Dmanagement.users-file=" + dir.resolve("management-users.properties"));
             cmd.add("-Dsyslog.udp.port=" + s.udpPort);
             cmd.add("-Dsyslog.tcp.port=" + s.tcpPort);
             cmd.add("-Dsyslog.bind-address=127.0.0.1");
@@ -749,7 +756,9 @@ public final class IngestBenchmark {
         }
 
         Metrics metrics() throws IOException, InterruptedException {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics"))
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            ("monitor:" + MANAGEMENT_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IOException("GET /observe/metrics answered " + r.statusCode());

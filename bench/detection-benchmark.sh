@@ -91,7 +91,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 HTTP=$(free_port)
 BASE="http://127.0.0.1:$HTTP"
 log "starting the service on port $HTTP (data, logs: $WORK)"
-java -Xmx1g -Ddb.embedded.data-dir="$WORK/postgres" -Ddb.embedded.port=0 -Dhttp.port="$HTTP" \
+java -Xmx1g -Ddb.embedded.data-dir="$WORK/postgres" -Ddb.embedded.port=0 -Dhttp.port="$HTTP" -Dmanagement.port=0 -Dmanagement.users-file="$WORK/management-users.properties" \
      -Dsyslog.udp.port=0 -Dsyslog.tcp.port=0 -Dsyslog.bind-address=127.0.0.1 -Dadmin.password=bench-pass \
      -Dmail.outbox-dir="$WORK/outbox" -Ddetect.cron='0 0 0 1 1 ? 2099' -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!

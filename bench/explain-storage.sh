@@ -9,7 +9,7 @@ JAR=${JAR:-target/active-defense.jar}
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 WORK=$(mktemp -d /tmp/ad-explain.XXXXXX)
 HTTP=18099
-java -Ddb.embedded.data-dir="$WORK/postgres" -Ddb.embedded.port=0 -Dhttp.port=$HTTP \
+java -Ddb.embedded.data-dir="$WORK/postgres" -Ddb.embedded.port=0 -Dhttp.port=$HTTP -Dmanagement.port=0 -Dmanagement.users-file="$WORK/management-users.properties" \
      -Dsyslog.udp.port=0 -Dsyslog.tcp.port=0 -Dsyslog.bind-address=127.0.0.1 -jar "$JAR" > "$WORK/service.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -12,9 +12,11 @@ start_service() {
     mkdir -p "$WORK/service"
     cp -r routes application.properties "$WORK/service/"
     HTTP_PORT=$(free_port); TCP_PORT=$(free_port); UDP_PORT=$(free_port); PG_PORT=$(free_port)
+    MANAGEMENT_PORT=$(free_port)  # metrics live on the management port, behind its login (docs/monitoring.md)
     (cd "$WORK/service" && exec java -Xmx512m \
         -Dhttp.port="$HTTP_PORT" -Dsyslog.tcp.port="$TCP_PORT" -Dsyslog.udp.port="$UDP_PORT" \
         -Dsyslog.bind-address=127.0.0.1 -Ddb.embedded.port="$PG_PORT" -Dadmin.password=bench-admin-password \
+        -Dmanagement.port="$MANAGEMENT_PORT" -Dmanagement.password=bench-management-password \
         "$@" -jar "$JAR" >"$WORK/service.log" 2>&1) &
     SVC_PID=$!
     for _ in $(seq 1 240); do
@@ -36,8 +38,12 @@ stop_service() {
     fi
 }
 
+metrics_text() { # the Prometheus scrape of the management port
+    curl -s -u monitor:bench-management-password "http://127.0.0.1:$MANAGEMENT_PORT/observe/metrics"
+}
+
 metric() { # metric NAME_WITH_LABELS -> value (0 when absent)
-    curl -s "http://127.0.0.1:$HTTP_PORT/observe/metrics" | awk -v n="$1" '$1 == n { print $2; found=1 } END { if (!found) print 0 }'
+    metrics_text | awk -v n="$1" '$1 == n { print $2; found=1 } END { if (!found) print 0 }'
 }
 
 psql_q() { # psql_q SQL -> single value

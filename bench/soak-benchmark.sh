@@ -24,7 +24,7 @@ start_service "-Ddetect.cron=$DETECT_CRON" -Dingest.checkpoint-file=../ingest-ch
 echo "soak: $(date -u +%FT%TZ), nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg); $RATE lines/s over $CONNECTIONS TCP connections for $DURATION s; detection '$DETECT_CRON'; work $WORK"
 python3 bench/syslog_sender.py --port="$TCP_PORT" --seconds="$DURATION" --rate="$RATE" --connections="$CONNECTIONS" >"$WORK/sender.json" &
 SENDER_PID=$!
-has_spool=$(curl -s "http://127.0.0.1:$HTTP_PORT/observe/metrics" | grep -c '^activedefense_spool' || true)
+has_spool=$(metrics_text | grep -c '^activedefense_spool' || true)
 printf '%8s %12s %10s %9s %7s %10s %6s %8s\n' elapsed stored "lines/s" "heap MiB" queue spool runs "load1"
 start=$(date +%s); prev=0; prev_t=$start; heap_max=0
 while kill -0 "$SENDER_PID" 2>/dev/null; do

@@ -40,7 +40,7 @@ wait "$FLOOD_PID" || true
 sleep 3
 sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$WORK/flood.json")
 received=$(metric 'activedefense_syslog_frames_received_total{transport="udp"}'); dropped=$(metric 'activedefense_syslog_frames_dropped_total{cause="queue_full",transport="udp"}')
-per_sender=$(curl -s "http://127.0.0.1:$HTTP_PORT/observe/metrics" | awk '/^activedefense_sender_frames_dropped_total\{cause="queue_full"/ { s += $2 } END { printf "%.0f", s }')
+per_sender=$(metrics_text | awk '/^activedefense_sender_frames_dropped_total\{cause="queue_full"/ { s += $2 } END { printf "%.0f", s }')
 other=$(metric 'activedefense_sender_frames_received_total{sender="other"}')
 stored=$(psql_q "SELECT count(*) FROM firewall_log")
 printf 'sent %s datagrams in %s s (%.0f/s); received %.0f, dropped (queue full) %.0f — per sender summed %s; stored %s; kernel RcvbufErrors +%s\n' \

@@ -33,6 +33,12 @@ import org.activedefense.db.Database;
 import org.activedefense.detect.DetectionEngine;
 import org.activedefense.detect.DetectionSchedule;
 import org.activedefense.notify.DeviceSilenceWatch;
+import org.activedefense.observe.DetectionMetrics;
+import org.activedefense.observe.Engine;
+import org.activedefense.observe.HealthReport;
+import org.activedefense.observe.MailMetrics;
+import org.activedefense.observe.ManagementLogin;
+import org.activedefense.observe.ServiceHealthChecks;
 import org.activedefense.notify.MailOutbox;
 import org.activedefense.notify.OffenderDigest;
 import org.activedefense.notify.MailSettings;
@@ -84,7 +90,8 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings p = new Settings(context.getPropertiesComponent());
 
-        IngestMetrics metrics = new IngestMetrics(meterRegistry(context), p.integer("syslog.sender-metrics.max-senders"));
+        IngestMetrics metrics = new IngestMetrics(meterRegistry(context), p.integer("syslog.sender-metrics.max-senders"),
+                p.integer("metrics.max-device-tags"));
 
         Database database = openDatabase(p);
         // Services stop in reverse order: the writer flushes before the database goes away.
@@ -147,6 +154,26 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         configureCluster(context, p, database);
         configureDetection(context, p, database, settings);
         configureAdmin(context, p, database, settings, zones);
+        configureMonitoring(context, p, database);
+    }
+
+    /** The management port's login, our health checks and the JMX operations operators may call (issue 5). */
+    private static void configureMonitoring(CamelContext context, Settings p, Database database) throws Exception {
+        ManagementLogin.Login login = ManagementLogin.ensure(java.nio.file.Path.of(p.text("management.users-file")),
+                p.text("management.username"), p.text("management.password"));
+        if (login.generated()) {
+            org.slf4j.LoggerFactory.getLogger(ManagementLogin.class).warn(
+                    "Generated the management port login '{}' with the password: {}  (kept in {}; set "
+                            + "management.password to choose one)", login.username(), login.password(),
+                    p.text("management.users-file"));
+        }
+        ServiceHealthChecks.register(context, database.dataSource(), p.integer("health.detection-max-age-minutes"));
+        context.getRegistry().bind("healthReport", new HealthReport(context));
+        context.getRegistry().bind("detectionMetrics", new DetectionMetrics(meterRegistry(context)));
+        context.getRegistry().bind("mailMetrics", new MailMetrics(meterRegistry(context)));
+        // JMX operations for Hawtio/Jolokia: run detection, engine on/off
+        Engine engine = new Engine(context, context.getRegistry().lookupByNameAndType("engineControl", EngineControl.class));
+        context.addService(new Lifecycle("engine MBean", engine::register, engine::unregister), true, true);
     }
 
     /**

@@ -37,11 +37,17 @@ public final class RunningService implements AutoCloseable {
     public final int udpPort;
     public final int tcpPort;
     public final int httpPort;
+    /** The management port (metrics, Jolokia, detailed health), behind {@link #MANAGEMENT_USER}'s login. */
+    public final int managementPort;
     public final Path dataDir;
     private final Main main;
 
-    private RunningService(Main main, int udpPort, int tcpPort, int httpPort, Path dataDir) {
+    public static final String MANAGEMENT_USER = "monitor";
+    public static final String MANAGEMENT_PASSWORD = "test-management-password";
+
+    private RunningService(Main main, int udpPort, int tcpPort, int httpPort, int managementPort, Path dataDir) {
         this.main = main;
+        this.managementPort = managementPort;
         this.udpPort = udpPort;
         this.tcpPort = tcpPort;
         this.httpPort = httpPort;
@@ -60,11 +66,15 @@ public final class RunningService implements AutoCloseable {
         int udp = freeUdpPort();
         int tcp = freeTcpPort();
         int http = freeTcpPort();
+        int management = freeTcpPort();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("syslog.bind-address", "127.0.0.1");
         props.put("syslog.udp.port", String.valueOf(udp));
         props.put("syslog.tcp.port", String.valueOf(tcp));
         props.put("http.port", String.valueOf(http));
+        props.put("management.port", String.valueOf(management));
+        props.put("management.password", MANAGEMENT_PASSWORD);
+        props.put("management.users-file", dataDir.resolve("management-users.properties").toString());
         props.put("https.port", String.valueOf(freeTcpPort()));
         props.put("syslog.tls.port", String.valueOf(freeTcpPort()));
         props.put("tls.dir", dataDir.resolve("tls").toString());
@@ -81,7 +91,8 @@ public final class RunningService implements AutoCloseable {
         // Override, not initial: these must win over application.properties like -D options do.
         props.forEach(main::addOverrideProperty);
         main.start();
-        return new RunningService(main, udp, tcp, http, dataDir);
+        return new RunningService(main, udp, tcp, Integer.parseInt(props.get("http.port")),
+                Integer.parseInt(props.get("management.port")), dataDir);
     }
 
     public DataSource dataSource() {
@@ -163,6 +174,14 @@ public final class RunningService implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET on the management port with the management login. */
+    public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                        .header("Authorization", basic(MANAGEMENT_USER, MANAGEMENT_PASSWORD)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Any HTTP request; {@code headers} are name, value pairs. */
     public HttpResponse<byte[]> http(String method, String path, String body, String... headers)
             throws IOException, InterruptedException {
@@ -190,7 +209,7 @@ public final class RunningService implements AutoCloseable {
 
     /** The value of one Prometheus sample line, e.g. {@code activedefense_log_lines_stored_total}. */
     public double metric(String nameWithLabels) throws IOException, InterruptedException {
-        String body = get("/observe/metrics").body();
+        String body = management("/observe/metrics").body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(nameWithLabels) + " (\\S+)$").matcher(body);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }

@@ -1,7 +1,9 @@
 package org.activedefense.ingest;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -10,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.activedefense.ingest.SyslogFrame.Transport;
+import org.activedefense.parse.LogRecord;
 
 /** The ingest flow's counters, exported as {@code activedefense_*} metrics. */
 public final class IngestMetrics {
@@ -29,6 +32,11 @@ public final class IngestMetrics {
     private final Counter oversized;
     private final Timer batchWrite;
     private final MeterRegistry registry;
+    private final DeviceTags deviceTags;
+    /** Per transport, device tag → counter; tags bounded by {@link DeviceTags}. */
+    private final Map<Transport, Map<String, Counter>> deviceReceived = new EnumMap<>(Transport.class);
+    private final Map<Transport, Map<String, Counter>> deviceStored = new EnumMap<>(Transport.class);
+    private final Map<Transport, Map<String, Counter>> deviceRejected = new EnumMap<>(Transport.class);
     private final SenderMetrics senders;
     private final Counter connectionsRefusedTotal;
     private final Counter connectionsRefusedPerSender;
@@ -36,14 +44,27 @@ public final class IngestMetrics {
 
     /** Default cap on per-sender meters, as in application.properties. */
     public static final int DEFAULT_MAX_SENDERS = 100;
+    /** Default cap on device tags (metrics.max-device-tags). */
+    public static final int DEFAULT_MAX_DEVICE_TAGS = 50;
 
     public IngestMetrics(MeterRegistry registry) {
         this(registry, DEFAULT_MAX_SENDERS);
     }
 
     public IngestMetrics(MeterRegistry registry, int maxSenders) {
+        this(registry, maxSenders, DEFAULT_MAX_DEVICE_TAGS);
+    }
+
+    /** {@code maxDeviceTags}: how many device names get their own {@code device} tag (metrics.max-device-tags). */
+    public IngestMetrics(MeterRegistry registry, int maxSenders, int maxDeviceTags) {
         this.registry = registry;
         this.senders = new SenderMetrics(registry, maxSenders);
+        this.deviceTags = new DeviceTags(maxDeviceTags);
+        for (Transport t : Transport.values()) {
+            deviceReceived.put(t, new ConcurrentHashMap<>());
+            deviceStored.put(t, new ConcurrentHashMap<>());
+            deviceRejected.put(t, new ConcurrentHashMap<>());
+        }
         connectionsRefusedTotal = Counter.builder("activedefense.syslog.connections.refused")
                 .description("TCP connections closed at once because a connection limit was reached")
                 .tag("cause", "max_connections").register(registry);
@@ -88,6 +109,40 @@ public final class IngestMetrics {
 
     public void dropped(Transport transport, DropCause cause) {
         dropped.get(transport).get(cause).increment();
+    }
+
+    /** A line from {@code device} (syslog host name, or the sender address when unknown) reached the parser. */
+    public void deviceReceived(Transport transport, String device) {
+        deviceCounter(deviceReceived.get(transport), "activedefense.device.lines.received",
+                "Lines received per listener and firewall", transport, device).increment();
+    }
+
+    public void deviceRejected(Transport transport, String device) {
+        deviceCounter(deviceRejected.get(transport), "activedefense.device.lines.rejected",
+                "Lines rejected (kept in rejected_line) per listener and firewall", transport, device).increment();
+    }
+
+    /** Counts committed rows per listener and firewall. */
+    public void deviceStored(List<LogRecord> records) {
+        for (LogRecord r : records) {
+            Transport transport = r.transport == null ? null : Transport.valueOf(r.transport);
+            if (transport != null) {
+                deviceCounter(deviceStored.get(transport), "activedefense.device.lines.stored",
+                        "Log rows committed to firewall_log per listener and firewall", transport, r.device).increment();
+            }
+        }
+    }
+
+    private Counter deviceCounter(Map<String, Counter> counters, String name, String description,
+                                  Transport transport, String device) {
+        String tag = deviceTags.tagOf(device);
+        Counter counter = counters.get(tag);
+        if (counter == null) {
+            Counter.Builder b = Counter.builder(name).description(description)
+                    .tag("transport", transport.name().toLowerCase()).tag("device", tag);
+            counter = counters.computeIfAbsent(tag, k -> b.register(registry));
+        }
+        return counter;
     }
 
     public void oversized() {

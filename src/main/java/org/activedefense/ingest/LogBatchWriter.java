@@ -565,6 +565,7 @@ public final class LogBatchWriter {
         }
         metrics.batchWritten(System.nanoTime() - started);
         metrics.stored(records.size());
+        metrics.deviceStored(records);
         metrics.rejectsStored(rejects.size());
     }
 

@@ -64,7 +64,8 @@ public final class SyslogIntake {
             }
             runReceived++;
             metrics.received(frame.transport());
-            if (!writer.offer(toQueueItem(frame))) {
+            Object item = toQueueItem(frame);
+            if (!writer.offer(item)) {
                 metrics.dropped(frame.transport(), DropCause.QUEUE_FULL);
                 runDropped++;
             }
@@ -91,13 +92,20 @@ public final class SyslogIntake {
     private Object toQueueItem(SyslogFrame frame) {
         if (frame.refusal() != null) {
             metrics.rejected(frame.transport());
+            metrics.deviceReceived(frame.transport(), frame.sender());
+            metrics.deviceRejected(frame.transport(), frame.sender());
             return new RejectedLine(frame.receivedAt(), frame.sender(), frame.transport(), frame.refusal(), frame.text());
         }
         try {
             LogRecord record = parser.parse(frame.text(), frame.sender(), frame.receivedAt());
+            record.transport = frame.transport().name();
+            metrics.deviceReceived(frame.transport(), record.device);
             return record;
         } catch (RejectedLineException e) {
             metrics.rejected(frame.transport());
+            // the line did not parse, so its sender address stands for the device
+            metrics.deviceReceived(frame.transport(), frame.sender());
+            metrics.deviceRejected(frame.transport(), frame.sender());
             return new RejectedLine(frame.receivedAt(), frame.sender(), frame.transport(), e.getMessage(), frame.text());
         }
     }

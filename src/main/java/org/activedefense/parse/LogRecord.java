@@ -19,6 +19,8 @@ public final class LogRecord {
     public String device;
     /** Address of the peer that sent the datagram or opened the connection. */
     public String sender;
+    /** Listener the line arrived on (UDP, TCP, TLS), for per-listener metrics; not stored. */
+    public String transport;
     public Format format;
     public String logType;
     public String subtype;

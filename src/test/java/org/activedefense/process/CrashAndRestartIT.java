@@ -124,7 +124,7 @@ class CrashAndRestartIT {
 
     static long storedMetric(ServiceProcess service) throws IOException, InterruptedException {
         var m = java.util.regex.Pattern.compile("(?m)^activedefense_log_lines_stored_total (\\S+)$")
-                .matcher(service.get("/observe/metrics").body());
+                .matcher(service.management("/observe/metrics").body());
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 

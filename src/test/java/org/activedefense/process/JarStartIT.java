@@ -29,8 +29,11 @@ class JarStartIT {
                         .getBytes(StandardCharsets.UTF_8));
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertTrue(service.get("/observe/metrics").body()
+                    assertTrue(service.management("/observe/metrics").body()
                             .contains("activedefense_log_lines_stored_total 1.0")));
+            // the management login was generated on first start, printed once, and works
+            assertTrue(service.log().contains("Generated the management port login 'monitor'"), service.log());
+            assertEquals(404, service.get("/observe/metrics").statusCode(), "metrics are not on the main port");
             // 143 = 128 + SIGTERM: the JVM's exit code after its shutdown hooks ran (systemd's
             // SuccessExitStatus=143 and Docker both treat it as a clean stop).
             assertEquals(143, service.terminate(Duration.ofSeconds(60)), "exit code after SIGTERM");

@@ -67,6 +67,8 @@ public final class ServiceProcess implements AutoCloseable {
         props.put("syslog.udp.port", String.valueOf(freeTcpPort()));
         props.put("syslog.tcp.port", String.valueOf(freeTcpPort()));
         props.put("http.port", String.valueOf(freeTcpPort()));
+        // management.password stays unset: the service generates one into data/ as on a first install
+        props.put("management.port", String.valueOf(freeTcpPort()));
         props.put("https.port", String.valueOf(freeTcpPort()));
         props.put("syslog.tls.port", String.valueOf(freeTcpPort()));
         props.put("db.embedded.port", String.valueOf(freeTcpPort()));
@@ -226,6 +228,26 @@ public final class ServiceProcess implements AutoCloseable {
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET on the management port with the login the service generated on its first start. */
+    public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        String password = null;
+        for (String line : Files.readAllLines(workDir.resolve("data/management-users.properties"))) {
+            if (line.startsWith("user.monitor")) {
+                password = line.substring(line.indexOf('=') + 1).trim().split(",")[0];
+            }
+        }
+        return management(path, password);
+    }
+
+    /** A GET on the management port ({@code management.port} of the properties) as {@code monitor}. */
+    public HttpResponse<String> management(String path, String password) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + properties.get("management.port") + path))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ("monitor:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -233,7 +255,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static int freeTcpPort() throws IOException {
+    public static int freeTcpPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -93,6 +93,7 @@ class SystemdUnitIT {
         env.put("SYSLOG_BIND_ADDRESS", "127.0.0.1");
         env.put("DETECT_CRON", "0 0 0 1 1 ? 2099");
         env.put("DB_EMBEDDED_SHARED_BUFFERS", "32MB");
+        env.put("MANAGEMENT_PASSWORD", "it-management-password");
 
         List<String> command = new ArrayList<>();
         for (String arg : unit.get("ExecStart").split("\\s+")) {
@@ -103,7 +104,7 @@ class SystemdUnitIT {
         assertTrue(command.contains(workDir.resolve("active-defense.jar").toString()), "ExecStart runs the installed jar: " + command);
 
         String httpPort = ports.get("http.port");
-        try (ServiceProcess service = ServiceProcess.startCommand(workDir, command, env, Map.of("http.port", httpPort),
+        try (ServiceProcess service = ServiceProcess.startCommand(workDir, command, env, Map.of("http.port", httpPort, "management.port", ports.get("management.port")),
                 s -> healthy(s))) {
             try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(ports.get("syslog.tcp.port")));
                  OutputStream out = socket.getOutputStream()) {
@@ -113,7 +114,7 @@ class SystemdUnitIT {
                         .getBytes(StandardCharsets.UTF_8));
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertTrue(service.get("/observe/metrics").body().contains("activedefense_log_lines_stored_total 1.0")));
+                    assertTrue(service.management("/observe/metrics", "it-management-password").body().contains("activedefense_log_lines_stored_total 1.0")));
             assertTrue(Files.isDirectory(inRoot(root, unit.get("ReadWritePaths")).resolve("postgres")),
                     "the embedded PostgreSQL lives in the one writable folder");
 
