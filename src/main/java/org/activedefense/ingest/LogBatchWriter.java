@@ -565,7 +565,13 @@ public final class LogBatchWriter {
         }
         metrics.batchWritten(System.nanoTime() - started);
         metrics.stored(records.size());
-        metrics.deviceStored(records);
+        List<LogRecord> live = new ArrayList<>(records.size());
+        for (Row r : records) {
+            if (r instanceof LiveRow l) {
+                live.add(l.record()); // replayed rows carry no listener: not in the per-device counters
+            }
+        }
+        metrics.deviceStored(live);
         metrics.rejectsStored(rejects.size());
     }
 
