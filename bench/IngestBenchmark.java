@@ -644,6 +644,7 @@ public final class IngestBenchmark {
             cmd.add("-Xmx" + opts.serviceHeap);
             cmd.addAll(opts.extraJvmOpts);
             cmd.add("-Ddb.embedded.data-dir=" + dir.resolve("postgres"));
+            cmd.add("-Dingest.spool.dir=" + dir.resolve("spool"));
             cmd.add("-Ddb.embedded.port=0");
             cmd.add("-Dhttp.port=" + s.httpPort);
             s.managementPort = freeTcpPort();

@@ -50,6 +50,8 @@ import org.activedefense.ingest.IngestCheckpoint;
 import org.activedefense.ingest.IngestMetrics;
 import org.activedefense.ingest.LogBatchWriter;
 import org.activedefense.ingest.LogBatchWriter.WriterSettings;
+import org.activedefense.ingest.LogSpool;
+import org.activedefense.ingest.SpoolHealthCheck;
 import org.activedefense.ingest.SenderAllowlist;
 import org.activedefense.ingest.SyslogDatagramFraming;
 import org.activedefense.ingest.SyslogConnectionGuard;
@@ -105,7 +107,14 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 p.integer("ingest.rejected-raw-max-chars"),
                 p.integer("ingest.partitions-ahead-days"),
                 p.integer("ingest.shutdown-timeout-ms"));
-        LogBatchWriter writer = new LogBatchWriter(database.dataSource(), metrics, writerSettings);
+        LogSpool.Settings spoolSettings = LogSpool.Settings.of(p.text("ingest.spool.dir"),
+                p.integer("ingest.spool.max-mb"), p.text("ingest.spool.when-full"));
+        LogSpool spool = spoolSettings.enabled() ? LogSpool.open(spoolSettings, meterRegistry(context)) : null;
+        LogBatchWriter writer = new LogBatchWriter(database.dataSource(), metrics, writerSettings, spool);
+        if (spool != null) {
+            // found by Camel's health registry among the bound beans; readiness only
+            context.getRegistry().bind("ingestSpoolHealthCheck", new SpoolHealthCheck(writer));
+        }
         writer.ensurePartitions();
         // Added before the writer, so it stops after it: the clean stop is recorded once the queue is written.
         IngestCheckpoint checkpoint = new IngestCheckpoint(Path.of(p.text("ingest.checkpoint-file")),
@@ -239,11 +248,11 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
         settings.detectionSettings();
         AddressPolicy policy = AddressPolicy.of(p.text("policy.own-networks"), p.text("policy.allowlist"));
         context.getRegistry().bind("addressPolicy", policy);
+        MeterRegistry meters = meterRegistry(context);
         context.getRegistry().bind("detectionEngine",
                 new DetectionEngine(database.dataSource(), settings::detectionSettings, policy, nodeName(p),
-                        p.integer("detect.work-mem-mb")));
+                        p.integer("detect.work-mem-mb"), meters));
 
-        MeterRegistry meters = meterRegistry(context);
         EdlPublisher edl = new EdlPublisher(database.dataSource(), () -> settings.integer("edl.max-entries"),
                 () -> settings.bool("edl.aggregate-cidrs"), p.integer("edl.cache-seconds"),
                 p.text("edl.username"), p.text("edl.password"), meters);
@@ -332,7 +341,8 @@ public final class ActiveDefenseConfiguration implements CamelConfiguration {
                 p.integer("db.pool-size"),
                 p.text("db.embedded.data-dir"),
                 p.integer("db.embedded.port"),
-                p.text("db.embedded.shared-buffers")));
+                p.text("db.embedded.shared-buffers"),
+                p.integer("db.connection-timeout-ms")));
     }
 
     /** Reads typed properties with an error that names the property. */

@@ -81,6 +81,7 @@ public final class RunningService implements AutoCloseable {
         props.put("db.embedded.data-dir", dataDir.resolve("postgres").toString());
         props.put("db.embedded.port", "0");
         props.put("db.embedded.shared-buffers", "32MB");
+        props.put("ingest.spool.dir", dataDir.resolve("spool").toString());
         props.put("ingest.checkpoint-file", dataDir.resolve("ingest-checkpoint.properties").toString());
         props.put("ingest.batch-max-latency-ms", "50");
         // tests run detection through the API; a scheduled run landing mid-test would change its outcome

@@ -29,14 +29,16 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private final EmbeddedPostgres embedded;
+    private volatile EmbeddedPostgres embedded;
     private final HikariDataSource dataSource;
     private final String jdbcUrl;
+    private final DatabaseSettings settings;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl) {
+    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String jdbcUrl, DatabaseSettings settings) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.jdbcUrl = jdbcUrl;
+        this.settings = settings;
     }
 
     /** Connects (starting the embedded server first when {@code settings.url} is blank) and migrates. */
@@ -59,6 +61,9 @@ public final class Database implements AutoCloseable {
         pool.setMaximumPoolSize(settings.poolSize());
         // Fail fast at start rather than serving an EDL we cannot back with data.
         pool.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
+        // While the database is away a caller learns it after this long, not Hikari's default 30 s
+        // (the ingest writers then spool, the EDL serves its last list).
+        pool.setConnectionTimeout(settings.connectionTimeoutMs());
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(pool);
@@ -66,12 +71,16 @@ public final class Database implements AutoCloseable {
             closeQuietly(embedded);
             throw e;
         }
-        Database database = new Database(embedded, dataSource, url);
+        Database database = new Database(embedded, dataSource, url, settings);
         database.migrate();
         return database;
     }
 
     private static EmbeddedPostgres startEmbedded(DatabaseSettings settings) throws IOException {
+        return startEmbedded(settings, settings.embeddedPort());
+    }
+
+    private static EmbeddedPostgres startEmbedded(DatabaseSettings settings, int port) throws IOException {
         Path dataDir = Path.of(settings.embeddedDataDir()).toAbsolutePath();
         Files.createDirectories(dataDir);
         stopLeftoverPostmaster(dataDir);
@@ -90,8 +99,8 @@ public final class Database implements AutoCloseable {
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("listen_addresses", "localhost")
                 .setServerConfig("shared_buffers", settings.embeddedSharedBuffers());
-        if (settings.embeddedPort() > 0) {
-            builder.setPort(settings.embeddedPort());
+        if (port > 0) {
+            builder.setPort(port);
         }
         EmbeddedPostgres pg = builder.start();
         LOG.info("Embedded PostgreSQL listening on localhost:{} (user postgres, database postgres)", pg.getPort());
@@ -181,6 +190,26 @@ public final class Database implements AutoCloseable {
     /** The port of the embedded server, or -1 for an external one. */
     public int embeddedPort() {
         return embedded == null ? -1 : embedded.getPort();
+    }
+
+    /**
+     * Stops the embedded server (fast shutdown: open connections are ended) while the service keeps
+     * running — an outage drill for tests and operators; {@link #startEmbeddedAgain} ends it.
+     */
+    public synchronized void stopEmbedded() throws IOException {
+        if (embedded == null) {
+            throw new IllegalStateException("the database is external; stop it where it runs");
+        }
+        LOG.warn("Stopping the embedded PostgreSQL (outage drill)");
+        embedded.close();
+    }
+
+    /** Starts the embedded server again on the same data and port after {@link #stopEmbedded}. */
+    public synchronized void startEmbeddedAgain() throws IOException {
+        if (embedded == null) {
+            throw new IllegalStateException("the database is external");
+        }
+        embedded = startEmbedded(settings, embedded.getPort());
     }
 
     @Override

@@ -8,5 +8,6 @@ public record DatabaseSettings(
         int poolSize,
         String embeddedDataDir,
         int embeddedPort,
-        String embeddedSharedBuffers) {
+        String embeddedSharedBuffers,
+        int connectionTimeoutMs) {
 }

@@ -61,13 +61,20 @@ public final class DetectionEngine {
     private final int workMemMegabytes;
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
     private final ReentrantLock localLock = new ReentrantLock();
+    /** Runs skipped while the database was away, recorded as detection_run rows once it is back. */
+    private final java.util.Deque<SkippedRun> unrecordedSkips = new java.util.ArrayDeque<>();
+    private static final int MAX_UNRECORDED_SKIPS = 1000;
+    private final io.micrometer.core.instrument.Counter skippedDatabaseDown;
+
+    private record SkippedRun(String trigger, Instant startedAt, Instant decidedAt, String reason) {
+    }
 
     /**
      * @param settings read at each run, so changed settings apply to the next run
      * @param basePolicy own networks and the properties' allowlist; the allowlist table is added per run
      */
     public DetectionEngine(DataSource dataSource, Supplier<DetectionSettings> settings, AddressPolicy basePolicy,
-                           String node, int workMemMegabytes) {
+                           String node, int workMemMegabytes, io.micrometer.core.instrument.MeterRegistry meters) {
         if (workMemMegabytes < 1) {
             throw new IllegalArgumentException("detect.work-mem-mb must be at least 1");
         }
@@ -76,6 +83,8 @@ public final class DetectionEngine {
         this.settings = settings;
         this.basePolicy = basePolicy;
         this.node = node;
+        this.skippedDatabaseDown = io.micrometer.core.instrument.Counter.builder("activedefense.detection.runs.skipped")
+                .description("Detection runs skipped").tag("reason", "database-unavailable").register(meters);
     }
 
     /** Runs detection now; {@code trigger} says who asked (schedule, api). */
@@ -94,11 +103,21 @@ public final class DetectionEngine {
     private RunSummary runLocked(String trigger, Instant started) {
         long runId;
         try {
+            recordSkippedRuns();
             runId = insertRun(trigger, started);
         } catch (SQLException e) {
-            LOG.error("Detection run not started: database unavailable ({})", e.getMessage());
-            return new RunSummary(null, trigger, "failed", started, Instant.now(), Map.of(), List.of(), List.of(),
-                    List.of(), List.of(), 0, "database unavailable: " + e.getMessage());
+            // Nothing to read and nowhere to write: skip, count, and record the skip once the database is back.
+            String why = "database unavailable: " + e.getMessage();
+            LOG.warn("Detection run skipped: {}", why);
+            skippedDatabaseDown.increment();
+            synchronized (unrecordedSkips) {
+                if (unrecordedSkips.size() >= MAX_UNRECORDED_SKIPS) {
+                    unrecordedSkips.removeFirst();
+                }
+                unrecordedSkips.addLast(new SkippedRun(trigger, started, Instant.now(), why));
+            }
+            return new RunSummary(null, trigger, "skipped", started, Instant.now(), Map.of(), List.of(), List.of(),
+                    List.of(), List.of(), 0, why);
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -392,6 +411,30 @@ public final class DetectionEngine {
             ps.setString(7, error);
             ps.setLong(8, runId);
             ps.executeUpdate();
+        }
+    }
+
+    /** Writes the runs skipped during an outage as 'skipped' detection_run rows, oldest first. */
+    private void recordSkippedRuns() throws SQLException {
+        synchronized (unrecordedSkips) {
+            if (unrecordedSkips.isEmpty()) {
+                return;
+            }
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO detection_run (trigger, node, started_at, "
+                         + "finished_at, status, error) VALUES (?, ?, ?, ?, 'skipped', ?)")) {
+                for (SkippedRun r : unrecordedSkips) {
+                    ps.setString(1, r.trigger());
+                    ps.setString(2, node);
+                    ps.setTimestamp(3, Timestamp.from(r.startedAt()));
+                    ps.setTimestamp(4, Timestamp.from(r.decidedAt()));
+                    ps.setString(5, r.reason());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            LOG.info("Recorded {} detection run(s) skipped while the database was unavailable", unrecordedSkips.size());
+            unrecordedSkips.clear();
         }
     }
 

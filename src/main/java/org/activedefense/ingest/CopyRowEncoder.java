@@ -123,6 +123,52 @@ final class CopyRowEncoder {
         return out;
     }
 
+    /** The fields of one row written by {@link #append} (its trailing newline optional); null for {@code \\N}. */
+    static String[] fields(String row) {
+        int end = row.endsWith("\n") ? row.length() - 1 : row.length();
+        String[] parts = row.substring(0, end).split("\t", -1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = unescape(parts[i]);
+        }
+        return parts;
+    }
+
+    /** A time written by {@link #append}: {@code 2026-11-22 13:00:00.123456+00}, or ISO-8601 for odd years. */
+    static Instant parseTime(String field) {
+        if (field == null) {
+            return null;
+        }
+        if (field.indexOf('T') >= 0) {
+            return Instant.parse(field);
+        }
+        return Instant.parse(field.substring(0, field.length() - 3).replace(' ', 'T') + "Z");
+    }
+
+    private static String unescape(String field) {
+        if (field.equals("\\N")) {
+            return null;
+        }
+        if (field.indexOf('\\') < 0) {
+            return field;
+        }
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 1 < field.length()) {
+                char next = field.charAt(++i);
+                switch (next) {
+                    case 't' -> out.append('\t');
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    default -> out.append(next);
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     private static boolean special(char c) {
         return c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == '\0';
     }

@@ -25,6 +25,10 @@ public final class IngestMetrics {
     private final Map<Transport, Map<DropCause, Counter>> dropped = new EnumMap<>(Transport.class);
     private final Counter stored;
     private final Counter rejectsStored;
+    /** Lines the writers handed to the spool (on disk, or dropped there and counted): out of flight. */
+    private final java.util.concurrent.atomic.DoubleAdder handedToSpool = new java.util.concurrent.atomic.DoubleAdder();
+    /** Rows and rejections committed by spool replay: their lines left the flight when spooled. */
+    private final java.util.concurrent.atomic.DoubleAdder replayedStored = new java.util.concurrent.atomic.DoubleAdder();
     private final Counter oversized;
     private final Timer batchWrite;
     private final MeterRegistry registry;
@@ -180,9 +184,22 @@ public final class IngestMetrics {
                 .description("TCP syslog connections open now").register(registry);
     }
 
-    /** Lines received and not yet committed or dropped: in the queue or in a batch being written. */
+    /** Lines handed to the spool (durable there, or dropped by its policy and counted by it). */
+    public void handedToSpool(int lines) {
+        handedToSpool.add(lines);
+    }
+
+    /** Rows and rejections committed when replaying the spool (already counted in stored/rejectsStored). */
+    public void replayedStored(int lines) {
+        replayedStored.add(lines);
+    }
+
+    /**
+     * Lines received and not yet committed, spooled or dropped: in the queue or in a batch being
+     * written.
+     */
     public long inFlight() {
-        double done = stored.count() + rejectsStored.count();
+        double done = stored.count() + rejectsStored.count() - replayedStored.sum() + handedToSpool.sum();
         double in = 0;
         for (Transport t : Transport.values()) {
             in += received.get(t).count() - dropped.get(t).get(DropCause.QUEUE_FULL).count();

@@ -1,12 +1,18 @@
 package org.activedefense.ingest;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,10 +36,17 @@ import org.slf4j.LoggerFactory;
  * reading its socket and so slows the sender (back-pressure); a UDP listener {@link #offer}s and
  * counts what does not fit. A batch is written when it is full or when its first line has waited
  * the maximum latency. Device counters advance once per batch in the same transaction as the rows.
- * A batch the database refuses for a transient reason (connection lost, server restarting) is
- * retried with back-off, holding the queue; one it refuses for a data reason is split until the
- * offending row is found and kept as a rejection, so one bad row never blocks the rest. On stop,
- * everything already queued is written before the writer exits.
+ * A batch the database refuses for a data reason is split until the offending row is found and kept
+ * as a rejection, so one bad row never blocks the rest.
+ *
+ * <p>A batch the database cannot take for a transient reason (unreachable, restarting, out of
+ * resources, a lock conflict) goes to the {@link LogSpool} on disk, and until the database answers
+ * again every batch goes straight there, so the queue keeps moving. A replay thread writes the spool
+ * back in order once the database is back, next to the fresh batches the writers then write directly
+ * (fresh lines are never held behind the backlog). Without a spool ({@code ingest.spool.max-mb=0})
+ * such a batch is retried with back-off, holding the queue. A commit whose answer was lost is looked
+ * up ({@code txid_status}) before the batch is written again. On stop, everything already queued is
+ * written, or spooled, before the writer exits.
  */
 public final class LogBatchWriter {
 
@@ -58,16 +71,25 @@ public final class LogBatchWriter {
     private final List<Thread> threads = new ArrayList<>();
     /** Lines given up on at shutdown (database unreachable until the shutdown timeout). */
     private final java.util.concurrent.atomic.AtomicLong abandoned = new java.util.concurrent.atomic.AtomicLong();
+    /** Where batches go while the database is away; null when spooling is off. */
+    private final LogSpool spool;
+    /** True from a transient failure until the database answers again: batches go to the spool. */
+    private volatile boolean databaseDown;
+    private volatile long downSinceMillis;
+    private volatile String downReason;
+    private Thread replayer;
 
     /** Tuning of the writer, from the {@code ingest.*} properties. */
     public record WriterSettings(int batchSize, long maxLatencyMs, int queueCapacity, int threads,
                                  int rejectRawMaxChars, int partitionsAheadDays, long shutdownTimeoutMs) {
     }
 
-    public LogBatchWriter(DataSource dataSource, IngestMetrics metrics, WriterSettings settings) {
+    /** @param spool where batches go while the database is away, or null to hold and retry them instead */
+    public LogBatchWriter(DataSource dataSource, IngestMetrics metrics, WriterSettings settings, LogSpool spool) {
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.settings = settings;
+        this.spool = spool;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         metrics.queueGauge(queue::size);
     }
@@ -91,6 +113,26 @@ public final class LogBatchWriter {
         return queue.size();
     }
 
+    /** True while the database cannot take batches and they go to the spool. */
+    public boolean spooling() {
+        return databaseDown;
+    }
+
+    /** When the current outage began (epoch ms), or 0. */
+    public long spoolingSinceMillis() {
+        return databaseDown ? downSinceMillis : 0;
+    }
+
+    /** Why batches go to the spool (the database's last error), or null. */
+    public String spoolingReason() {
+        return databaseDown ? downReason : null;
+    }
+
+    /** The spool, or null when spooling is off. */
+    public LogSpool spool() {
+        return spool;
+    }
+
     public void start() {
         if (!running.compareAndSet(false, true)) {
             return;
@@ -99,6 +141,10 @@ public final class LogBatchWriter {
             Thread t = new Thread(this::run, "log-batch-writer-" + i);
             t.start();
             threads.add(t);
+        }
+        if (spool != null) {
+            replayer = new Thread(this::replay, "log-spool-replayer");
+            replayer.start();
         }
         LOG.info("Log batch writer started: {} thread(s), batches of {} lines or {} ms, queue of {}",
                 settings.threads(), settings.batchSize(), settings.maxLatencyMs(), settings.queueCapacity());
@@ -116,6 +162,20 @@ public final class LogBatchWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (replayer != null) {
+            // a replay in progress finishes its batch; the rest waits in the spool for the next start
+            replayer.interrupt();
+            try {
+                replayer.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            replayer = null;
+            if (!spool.isEmpty()) {
+                LOG.warn("Ingest spool keeps {} line(s) ({} bytes) for the next start", spool.lines(), spool.bytes());
+            }
+            spool.close();
         }
         long left = queue.size() + abandoned.get();
         if (threads.stream().anyMatch(Thread::isAlive)) {
@@ -143,7 +203,135 @@ public final class LogBatchWriter {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("Log batch writer: unexpected error, batch of {} kept for retry", batch.size(), e);
+                try {
+                    Thread.sleep(1000); // not a tight loop of the same error
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
+        }
+    }
+
+    /** The replay thread: writes the spool back in order while the database answers. */
+    private void replay() {
+        long backoff = 100;
+        long replayedSinceMillis = 0;
+        while (running.get()) {
+            try {
+                LogSpool.Frame frame = spool.next(settings.batchSize());
+                boolean progressed;
+                if (frame != null) {
+                    progressed = replay(frame);
+                } else if (databaseDown) {
+                    progressed = probe();
+                } else {
+                    if (replayedSinceMillis > 0) {
+                        LOG.info("Ingest spool replayed completely in {} ms", System.currentTimeMillis() - replayedSinceMillis);
+                        replayedSinceMillis = 0;
+                    }
+                    Thread.sleep(200); // nothing spooled, database up: look again shortly
+                    continue;
+                }
+                if (progressed && frame != null && replayedSinceMillis == 0) {
+                    replayedSinceMillis = System.currentTimeMillis();
+                }
+                if (progressed) {
+                    markUp();
+                    backoff = 100;
+                } else {
+                    Thread.sleep(backoff);
+                    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Ingest spool replay: {}", e.getMessage(), e);
+                try {
+                    Thread.sleep(MAX_BACKOFF_MS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Replays one spooled batch; false when the database cannot take it now. */
+    private boolean replay(LogSpool.Frame frame) throws IOException {
+        SpooledBatch batch = frame.batch();
+        for (long xid : new long[] {batch.uncertainXid(), spool.pendingXid(frame)}) {
+            if (xid < 0) {
+                continue;
+            }
+            Boolean committed;
+            try {
+                committed = xidCommitted(xid);
+            } catch (SQLException e) {
+                markDown(e);
+                return false;
+            }
+            if (committed == null) {
+                return false; // its commit is still being decided: ask again shortly
+            }
+            if (committed) {
+                LOG.info("Spooled batch of {} line(s) had been committed before its answer was lost; not written again",
+                        batch.lines());
+                spool.confirm(frame, true);
+                return true;
+            }
+        }
+        List<Row> rows = new ArrayList<>(batch.copyRows().size());
+        for (String row : batch.copyRows()) {
+            rows.add(new SpooledRow(row));
+        }
+        Part whole = new Part(rows, batch.rejects());
+        try {
+            writeParts(whole, xid -> {
+                try {
+                    spool.replaying(frame, xid);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, true);
+            spool.confirm(frame, false);
+            return true;
+        } catch (Unwritten u) {
+            markDown(u.getCause());
+            if (u.parts.size() == 1 && u.parts.get(0) == whole) {
+                return false; // nothing of it written: it stays first in line
+            }
+            // Part of a batch being split around a refused row is written: the rest goes to the end of
+            // the spool, so the written part is not written again.
+            spool(u.parts, u.uncertainXid, false);
+            spool.confirm(frame, false);
+            return false;
+        }
+    }
+
+    private boolean probe() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            downReason = e.getMessage();
+            return false;
+        }
+    }
+
+    private void markDown(SQLException e) {
+        downReason = e.getSQLState() + ": " + e.getMessage();
+        if (!databaseDown) {
+            downSinceMillis = System.currentTimeMillis();
+            databaseDown = true;
+            LOG.warn("Database unavailable for ingest ({}): batches go to the spool in {} until it answers again",
+                    downReason, spool.settings().dir().toAbsolutePath());
+        }
+    }
+
+    private void markUp() {
+        if (databaseDown) {
+            databaseDown = false;
+            LOG.info("Database reachable again after {} s; {} spooled line(s) are replayed while new lines are written "
+                    + "directly", (System.currentTimeMillis() - downSinceMillis) / 1000, spool.lines());
         }
     }
 
@@ -172,72 +360,187 @@ public final class LogBatchWriter {
     }
 
     private void write(List<Object> batch) throws InterruptedException {
-        List<LogRecord> records = new ArrayList<>(batch.size());
+        List<Row> records = new ArrayList<>(batch.size());
         List<RejectedLine> rejects = new ArrayList<>();
         for (Object item : batch) {
             if (item instanceof LogRecord r) {
-                records.add(r);
+                records.add(new LiveRow(r));
             } else if (item instanceof RejectedLine r) {
                 rejects.add(r);
             }
         }
+        Part whole = new Part(records, rejects);
+        if (spool != null) {
+            writeOrSpool(whole);
+        } else {
+            writeRetrying(whole, batch.size());
+        }
+    }
+
+    /** With a spool: a batch the database cannot take now goes to disk, and the writer moves on. */
+    private void writeOrSpool(Part whole) {
+        if (databaseDown) {
+            spool(List.of(whole), -1, true);
+            return;
+        }
+        try {
+            writeParts(whole, null);
+        } catch (Unwritten u) {
+            markDown(u.getCause());
+            spool(u.parts, u.uncertainXid, true);
+        }
+    }
+
+    /** Without a spool: retries with back-off, holding the queue (TCP senders wait, UDP drops). */
+    private void writeRetrying(Part whole, int lines) throws InterruptedException {
+        Deque<Part> remaining = new ArrayDeque<>(List.of(whole));
+        long uncertainXid = -1;
         long backoff = 100;
         long giveUpAt = Long.MAX_VALUE;
         while (true) {
             try {
-                writeSplitting(records, rejects);
+                if (uncertainXid >= 0) {
+                    Boolean committed = xidCommitted(uncertainXid);
+                    if (committed == null) {
+                        throw new SQLException("the last commit is still in progress");
+                    }
+                    if (committed) {
+                        remaining.removeFirst(); // committed after all; only its answer was lost
+                    }
+                    uncertainXid = -1;
+                }
+                while (!remaining.isEmpty()) {
+                    writeParts(remaining.peekFirst(), null);
+                    remaining.removeFirst();
+                }
                 return;
-            } catch (SQLException e) {
+            } catch (Unwritten u) {
+                remaining.removeFirst();
+                for (int i = u.parts.size() - 1; i >= 0; i--) {
+                    remaining.addFirst(u.parts.get(i));
+                }
+                uncertainXid = u.uncertainXid;
+                SQLException e = u.getCause();
                 if (!running.get()) {
                     // Shutting down: keep trying only until the shutdown timeout.
                     giveUpAt = Math.min(giveUpAt, System.currentTimeMillis() + settings.shutdownTimeoutMs());
                     if (System.currentTimeMillis() > giveUpAt) {
-                        LOG.error("Giving up on a batch of {} line(s) at shutdown: {}", batch.size(), e.getMessage());
-                        abandoned.addAndGet(batch.size());
+                        LOG.error("Giving up on a batch of {} line(s) at shutdown: {}", lines, e.getMessage());
+                        abandoned.addAndGet(remaining.stream().mapToInt(Part::lines).sum());
                         return;
                     }
                 }
                 LOG.warn("Batch of {} line(s) not written ({}: {}); retrying in {} ms",
-                        batch.size(), e.getSQLState(), e.getMessage(), backoff);
-                Thread.sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+                        lines, e.getSQLState(), e.getMessage(), backoff);
+            } catch (SQLException e) {
+                LOG.warn("Batch of {} line(s): cannot learn whether its last commit went through ({}); retrying in {} ms",
+                        lines, e.getMessage(), backoff);
+            }
+            Thread.sleep(backoff);
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+    }
+
+    /** @param live batches from the queue (leaving the flight), not the rest of a replayed one */
+    private void spool(List<Part> parts, long uncertainXid, boolean live) {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            List<String> copyRows = new ArrayList<>(p.rows().size());
+            for (Row r : p.rows()) {
+                copyRows.add(r.copyText());
+            }
+            try {
+                spool.append(new SpooledBatch(now, i == 0 ? uncertainXid : -1, copyRows, p.rejects()));
+                if (live) {
+                    metrics.handedToSpool(p.lines());
+                }
+            } catch (IOException e) {
+                // the batch stays with the writer thread, which tries again (database or spool)
+                throw new UncheckedIOException("the ingest spool cannot be written", e);
             }
         }
     }
 
     /**
-     * Writes rows and rejections; when the database refuses the rows for a reason in the data, splits
-     * them to isolate the row it refuses, which becomes a rejection. Throws only transient failures.
+     * Writes rows and rejections; when the database refuses rows for a reason in the data, splits
+     * them to isolate the row it refuses, which becomes a rejection. A transient failure ends the
+     * attempt with {@link Unwritten}: the parts not yet committed, so that nothing is written twice.
+     *
+     * @param beforeCommit told the transaction id just before the undivided batch is committed, or null
      */
-    private void writeSplitting(List<LogRecord> records, List<RejectedLine> rejects) throws SQLException {
-        try {
-            writeTransaction(records, rejects);
-        } catch (SQLException e) {
-            if (isMissingPartition(e)) {
-                ensurePartitions();
-                writeTransaction(records, rejects);
-            } else if (isTransient(e) || records.isEmpty()) {
-                throw e;
-            } else if (records.size() == 1) {
-                LogRecord r = records.get(0);
-                List<RejectedLine> withPoison = new ArrayList<>(rejects);
-                withPoison.add(new RejectedLine(r.receivedAt, r.sender, null,
-                        "database refused the row: " + e.getMessage(), r.raw));
-                LOG.warn("Database refused one row ({}); kept as a rejection", e.getMessage());
-                writeTransaction(List.of(), withPoison);
-            } else {
-                int half = records.size() / 2;
-                writeSplitting(records.subList(0, half), rejects);
-                writeSplitting(records.subList(half, records.size()), List.of());
+    private void writeParts(Part whole, java.util.function.LongConsumer beforeCommit) throws Unwritten {
+        writeParts(whole, beforeCommit, false);
+    }
+
+    /** @param fromSpool the batch is replayed from the spool (its lines left the flight when spooled) */
+    private void writeParts(Part whole, java.util.function.LongConsumer beforeCommit, boolean fromSpool)
+            throws Unwritten {
+        Deque<Part> pending = new ArrayDeque<>();
+        pending.add(whole);
+        boolean partitionsEnsured = false;
+        boolean split = false;
+        while (!pending.isEmpty()) {
+            Part p = pending.peekFirst();
+            Attempt attempt = new Attempt();
+            try {
+                writeTransaction(p.rows(), p.rejects(), attempt, split ? null : beforeCommit);
+                pending.removeFirst();
+                if (fromSpool) {
+                    metrics.replayedStored(p.lines());
+                }
+            } catch (SQLException e) {
+                if (isMissingPartition(e) && !partitionsEnsured) {
+                    partitionsEnsured = true;
+                    try {
+                        ensurePartitions();
+                    } catch (SQLException failed) {
+                        throw new Unwritten(pending, -1, failed);
+                    }
+                } else if (isTransient(e)) {
+                    throw new Unwritten(pending, attempt.commitSent ? attempt.xid : -1, e);
+                } else {
+                    pending.removeFirst();
+                    split = true;
+                    splitRefused(p, e, pending);
+                }
             }
         }
     }
 
-    private void writeTransaction(List<LogRecord> records, List<RejectedLine> rejects) throws SQLException {
+    /** Puts the halves of a part the database refused first in line, or its one row as a rejection. */
+    private void splitRefused(Part p, SQLException e, Deque<Part> pending) {
+        if (p.rows().isEmpty()) {
+            if (p.rejects().size() > 1) {
+                int half = p.rejects().size() / 2;
+                pending.addFirst(new Part(List.of(), p.rejects().subList(half, p.rejects().size())));
+                pending.addFirst(new Part(List.of(), p.rejects().subList(0, half)));
+            } else {
+                LOG.error("Database refused to keep a rejected line ({}); it is lost: {}", e.getMessage(), p.rejects());
+            }
+        } else if (p.rows().size() == 1) {
+            Row r = p.rows().get(0);
+            List<RejectedLine> withPoison = new ArrayList<>(p.rejects());
+            withPoison.add(new RejectedLine(r.receivedAt(), r.sender(), null,
+                    "database refused the row: " + e.getMessage(), r.raw()));
+            LOG.warn("Database refused one row ({}); kept as a rejection", e.getMessage());
+            pending.addFirst(new Part(List.of(), withPoison));
+        } else {
+            int half = p.rows().size() / 2;
+            pending.addFirst(new Part(p.rows().subList(half, p.rows().size()), List.of()));
+            pending.addFirst(new Part(p.rows().subList(0, half), p.rejects()));
+        }
+    }
+
+    private void writeTransaction(List<Row> records, List<RejectedLine> rejects, Attempt attempt,
+                                  java.util.function.LongConsumer beforeCommit) throws SQLException {
         long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (spool != null) {
+                    attempt.xid = currentXid(c);
+                }
                 if (!records.isEmpty()) {
                     copyRecords(c, records);
                     upsertDevices(c, records);
@@ -245,27 +548,73 @@ public final class LogBatchWriter {
                 if (!rejects.isEmpty()) {
                     insertRejects(c, rejects);
                 }
+                if (beforeCommit != null) {
+                    beforeCommit.accept(attempt.xid);
+                }
+                attempt.commitSent = true;
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
+            } catch (AssertionError e) {
+                // pgjdbc asserts (with -ea only, as under the tests) in executeBatch on a connection the
+                // server closed, where it otherwise reports the closed connection
+                rollbackQuietly(c);
+                throw new SQLException("connection closed: " + e.getMessage(), "08003", e);
             }
         }
         metrics.batchWritten(System.nanoTime() - started);
         metrics.stored(records.size());
-        metrics.deviceStored(records);
+        List<LogRecord> live = new ArrayList<>(records.size());
+        for (Row r : records) {
+            if (r instanceof LiveRow l) {
+                live.add(l.record()); // replayed rows carry no listener: not in the per-device counters
+            }
+        }
+        metrics.deviceStored(live);
         metrics.rejectsStored(rejects.size());
+    }
+
+    private static long currentXid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT txid_current()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Whether a transaction whose commit answer was lost did commit: true, false (aborted, or too
+     * old for PostgreSQL to remember, or from another server), or null while it is still running.
+     */
+    private Boolean xidCommitted(long xid) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT txid_status(?)")) {
+            ps.setLong(1, xid);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                String status = rs.getString(1);
+                if ("in progress".equals(status)) {
+                    return null;
+                }
+                return "committed".equals(status);
+            }
+        } catch (SQLException e) {
+            if ("22023".equals(e.getSQLState())) {
+                return false; // "transaction ID is in the future": not this server's transaction
+            }
+            throw e;
+        }
     }
 
     /** Rows are sent in chunks of about this many characters: a whole batch as one string was a humongous G1 object. */
     private static final int COPY_CHUNK_CHARS = 128 * 1024;
 
-    private static void copyRecords(Connection c, List<LogRecord> records) throws SQLException {
+    private static void copyRecords(Connection c, List<Row> records) throws SQLException {
         StringBuilder rows = new StringBuilder(COPY_CHUNK_CHARS + 8192);
         CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
         try {
-            for (LogRecord r : records) {
-                CopyRowEncoder.append(rows, r);
+            for (Row r : records) {
+                r.appendCopy(rows);
                 if (rows.length() >= COPY_CHUNK_CHARS) {
                     send(copy, rows);
                 }
@@ -287,14 +636,140 @@ public final class LogBatchWriter {
         }
     }
 
+    /** One row of a batch: a record parsed now, or a row read back from the spool. */
+    private interface Row {
+        void appendCopy(StringBuilder out);
+
+        /** The row as COPY text, for the spool. */
+        String copyText();
+
+        String device();
+
+        String sender();
+
+        Instant receivedAt();
+
+        String raw();
+    }
+
+    private record LiveRow(LogRecord record) implements Row {
+        @Override
+        public void appendCopy(StringBuilder out) {
+            CopyRowEncoder.append(out, record);
+        }
+
+        @Override
+        public String copyText() {
+            StringBuilder out = new StringBuilder(512);
+            CopyRowEncoder.append(out, record);
+            return out.toString();
+        }
+
+        @Override
+        public String device() {
+            return record.device;
+        }
+
+        @Override
+        public String sender() {
+            return record.sender;
+        }
+
+        @Override
+        public Instant receivedAt() {
+            return record.receivedAt;
+        }
+
+        @Override
+        public String raw() {
+            return record.raw;
+        }
+    }
+
+    /** A spooled row: its COPY text, with the few fields the device counters and a rejection need. */
+    private static final class SpooledRow implements Row {
+        private static final int RECEIVED_AT = 0;
+        private static final int DEVICE = 1;
+        private static final int SENDER = 2;
+        private static final int RAW = 24;
+        private final String text;
+        private final String[] fields;
+
+        SpooledRow(String text) {
+            this.text = text;
+            this.fields = CopyRowEncoder.fields(text);
+        }
+
+        @Override
+        public void appendCopy(StringBuilder out) {
+            out.append(text);
+        }
+
+        @Override
+        public String copyText() {
+            return text;
+        }
+
+        @Override
+        public String device() {
+            return fields[DEVICE];
+        }
+
+        @Override
+        public String sender() {
+            return fields[SENDER];
+        }
+
+        @Override
+        public Instant receivedAt() {
+            return CopyRowEncoder.parseTime(fields[RECEIVED_AT]);
+        }
+
+        @Override
+        public String raw() {
+            return fields.length > RAW ? fields[RAW] : null;
+        }
+    }
+
+    /** Rows and rejections written in one transaction. */
+    private record Part(List<Row> rows, List<RejectedLine> rejects) {
+        int lines() {
+            return rows.size() + rejects.size();
+        }
+    }
+
+    /** What one transaction got to: its id, and whether its commit was sent (outcome unknown if it then failed). */
+    private static final class Attempt {
+        long xid = -1;
+        boolean commitSent;
+    }
+
+    /** A transient failure, with the parts of the batch not known to be written, in order. */
+    private static final class Unwritten extends Exception {
+        final List<Part> parts;
+        /** The transaction of the first part if its commit was sent but unanswered, else -1. */
+        final long uncertainXid;
+
+        Unwritten(Collection<Part> parts, long uncertainXid, SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.parts = List.copyOf(parts);
+            this.uncertainXid = uncertainXid;
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
     private record DeviceTally(String sender, java.time.Instant first, java.time.Instant last, long lines) {
     }
 
-    private static void upsertDevices(Connection c, List<LogRecord> records) throws SQLException {
+    private static void upsertDevices(Connection c, List<Row> records) throws SQLException {
         // Sorted by name so that two writers lock device rows in the same order and cannot deadlock.
         Map<String, DeviceTally> tallies = new TreeMap<>();
-        for (LogRecord r : records) {
-            tallies.merge(r.device, new DeviceTally(r.sender, r.receivedAt, r.receivedAt, 1),
+        for (Row r : records) {
+            tallies.merge(r.device(), new DeviceTally(r.sender(), r.receivedAt(), r.receivedAt(), 1),
                     (a, b) -> new DeviceTally(b.sender(), min(a.first(), b.first()), max(a.last(), b.last()),
                             a.lines() + b.lines()));
         }

@@ -147,9 +147,13 @@ public final class EdlPublisher {
                 .description("1 while the blacklist holds more addresses than edl.max-entries").register(meters);
     }
 
-    /** Forgets rendered lists, so the next request reads the blacklist again. */
+    /**
+     * Marks rendered lists stale, so the next request reads the blacklist again. They are kept, not
+     * dropped: if that read fails (database down) the last list is still what the firewall gets.
+     */
     public void invalidate() {
-        cache.clear();
+        long stale = System.nanoTime() - cacheNanos - 1;
+        cache.replaceAll((kind, r) -> new Rendered(r.body(), r.gzipped(), r.etag(), r.lastModified(), r.entries(), stale));
     }
 
     /**

@@ -30,6 +30,26 @@ class CopyRowEncoderTest {
         assertEquals("+12000-01-01T00:00:00Z", row(Instant.parse("+12000-01-01T00:00:00Z"))[0]);
     }
 
+    @Test
+    void spooledRowsDecodeBackToTheFieldsTheWriterNeeds() {
+        for (Instant t : new Instant[] {Instant.parse("2026-11-22T13:00:00.000123Z"), Instant.parse("2026-11-22T13:00:00Z"),
+                Instant.parse("+12000-01-01T00:00:00Z")}) {
+            LogRecord r = new LogRecord();
+            r.receivedAt = t;
+            r.device = "fw\\one\ttab";
+            r.sender = "192.0.2.1";
+            r.raw = "a\\N\tb\nc\rd";
+            StringBuilder out = new StringBuilder();
+            CopyRowEncoder.append(out, r);
+            String[] fields = CopyRowEncoder.fields(out.toString());
+            assertEquals(t, CopyRowEncoder.parseTime(fields[0]));
+            assertEquals(r.device, fields[1]);
+            assertEquals(r.sender, fields[2]);
+            assertEquals(null, fields[3]);
+            assertEquals(r.raw, fields[24]);
+        }
+    }
+
     private static String[] row(Instant receivedAt) {
         LogRecord r = new LogRecord();
         r.receivedAt = receivedAt;
