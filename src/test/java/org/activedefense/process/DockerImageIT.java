@@ -70,20 +70,20 @@ class DockerImageIT {
             defaults.load(in);
         }
         Path root = ServiceProcess.workDirOf("docker-image");
-        deleteRecursively(root);
+        ServiceProcess.deleteRecursively(root);
         layOutImage(image, root);
         Path workDir = inImage(root, image.workdir());
 
         Map<String, String> postgresEnv = compose.environment("postgres");
         Path pgData = ServiceProcess.workDirOf("docker-image-postgres");
-        deleteRecursively(pgData);
-        GreenMail mail = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        ServiceProcess.deleteRecursively(pgData);
+        GreenMail mail = new GreenMail(new ServerSetup(ServiceProcess.freeTcpPort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         // Failsafe's class path holds the shaded jar and the binaries' own jar: take the first copy.
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(pgData)
                 .setPgBinaryResolver((system, machine) -> DockerImageIT.class.getClassLoader()
                         .getResourceAsStream(("postgres-" + system + "-" + machine + ".txz").toLowerCase(Locale.ROOT)))
-                .setCleanDataDirectory(true).setPort(freePort()).start()) {
+                .setCleanDataDirectory(true).setPort(ServiceProcess.freeTcpPort()).start()) {
             try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE ROLE \"" + postgresEnv.get("POSTGRES_USER") + "\" LOGIN PASSWORD '"
                         + postgresEnv.get("POSTGRES_PASSWORD").replace("'", "''") + "'");
@@ -114,7 +114,7 @@ class DockerImageIT {
             for (String key : defaults.stringPropertyNames()) {
                 String value = defaults.getProperty(key).strip();
                 if (key.endsWith(".port") && value.matches("[1-9][0-9]*") && !key.startsWith("mail.smtp.")) {
-                    ports.put(key, String.valueOf(freePort()));
+                    ports.put(key, String.valueOf(ServiceProcess.freeTcpPort()));
                 }
             }
             ports.forEach((k, v) -> env.put(environmentName(k), v));
@@ -199,7 +199,7 @@ class DockerImageIT {
                 Path from = Path.of(source);
                 Path to = inImage(root, absolute);
                 if (Files.isDirectory(from)) {
-                    copyRecursively(from, to);
+                    ServiceProcess.copyRecursively(from, to);
                 } else {
                     Path target = absolute.endsWith("/") ? to.resolve(from.getFileName()) : to;
                     Files.createDirectories(target.getParent());
@@ -264,33 +264,6 @@ class DockerImageIT {
         return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void copyRecursively(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -61,13 +61,13 @@ class SystemdUnitIT {
             }
         }
         Path root = ServiceProcess.workDirOf("systemd-unit");
-        deleteRecursively(root);
+        ServiceProcess.deleteRecursively(root);
         Path workDir = inRoot(root, unit.get("WorkingDirectory"));
         // docs/operations.md, "Deploy with systemd": jar, application.properties, routes/, data/.
         Files.createDirectories(workDir);
         Files.copy(ServiceProcess.jar(), workDir.resolve("active-defense.jar"));
         Files.copy(Path.of("application.properties"), workDir.resolve("application.properties"));
-        copyRecursively(Path.of("routes"), workDir.resolve("routes"));
+        ServiceProcess.copyRecursively(Path.of("routes"), workDir.resolve("routes"));
         Files.createDirectories(inRoot(root, unit.get("ReadWritePaths")));
         String adminPassword = "unit-it-site-file-password";
         Path siteFile = inRoot(root, unitEnv.get("ACTIVE_DEFENSE_CONFIG"));
@@ -86,7 +86,7 @@ class SystemdUnitIT {
         for (String key : defaults.stringPropertyNames()) {
             String value = defaults.getProperty(key).strip();
             if (key.endsWith(".port") && value.matches("[1-9][0-9]*") && !key.startsWith("mail.smtp.")) {
-                ports.put(key, String.valueOf(freePort()));
+                ports.put(key, String.valueOf(ServiceProcess.freeTcpPort()));
             }
         }
         ports.forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), v));
@@ -146,33 +146,6 @@ class SystemdUnitIT {
         return root.resolve(absolute.substring(1));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void copyRecursively(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
-        }
-    }
 }
