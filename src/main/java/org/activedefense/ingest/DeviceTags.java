@@ -31,6 +31,11 @@ public final class DeviceTags {
         if (tag != null) {
             return tag;
         }
+        // Once the cap is reached, every new (attacker-chosen) name is "other": answer without the
+        // lock, or a flood of invented host names would serialise the ingest threads here.
+        if (tags.size() >= max) {
+            return OTHER;
+        }
         synchronized (tags) {
             tag = tags.get(name);
             if (tag != null) {
