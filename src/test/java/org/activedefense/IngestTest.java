@@ -26,9 +26,12 @@ class IngestTest {
 
     private static RunningService service;
 
+    private static final String ADMIN = RunningService.basic("admin", "Ingest-Test-Admin-1");
+
     @BeforeAll
     static void boot() throws Exception {
         service = RunningService.start("ingest", Map.of(
+                "admin.password", "Ingest-Test-Admin-1",
                 "ingest.default-time-zone", "UTC",
                 "ingest.device-time-zones", "fw-berlin=Europe/Berlin",
                 "syslog.max-frame-bytes", "8192"));
@@ -305,6 +308,74 @@ class IngestTest {
 
     private static void pause() throws InterruptedException {
         Thread.sleep(50); // lets the service read what was written as its own segment
+    }
+
+    /**
+     * SYSTEM, GLOBALPROTECT (both layouts and the pre-9.1 SYSTEM form) and IPTAG lines over UDP and TCP
+     * land with their typed event columns, and the records API filters on them.
+     */
+    @Test
+    void eventLinesAreStoredTyped() throws Exception {
+        String gp = "<14>Sep 15 21:19:59 fw-events-gp 1,2024/09/15 21:19:58,029436670131,GLOBALPROTECT,0,2562,"
+                + "2024/09/15 21:19:58,vsys1,gateway-auth,login,ldap,,bigbob@example.com,US,debian,203.0.113.77,0.0.0.0,"
+                + "0.0.0.0,0.0.0.0,,,Browser,Linux,\"linux-64\",1,,Authentication failed: Invalid username or password,,"
+                + "failure,,0,,18,ABCVPN Gateway,8203912156868205408,0x0,2024-09-15T21:19:59.036-05:00,,,,,,121,0,0,0,,"
+                + "ABC-FW1,1";
+        String oldGp = "<14>Feb 24 22:45:30 fw-events-old 1,2016/02/24 22:45:30,007200001165,SYSTEM,globalprotect,0,"
+                + "2016/02/24 22:41:12,,globalprotectportal-auth-fail,GP-Portal-1,0,0,general,informational,"
+                + "\"GlobalProtect portal user authentication failed. Login from: 64.135.77.120, User name: Admin, "
+                + "Reason: Authentication failed: Invalid username or password , Auth type: profile.\",642008,0x0";
+        String edl = "<14>Nov 22 13:00:00 fw-events-sys 1,2026/11/22 13:00:00,012801096514,SYSTEM,general,2562,"
+                + "2026/11/22 13:00:00,,edl-cli-auth-failure,AD-EDL,0,0,general,critical,\"EDL(AD-EDL) auth failed\",7,0x0";
+        String tag = "<14>Nov 22 13:00:00 fw-events-tag 1,2026/11/22 13:00:00,012801096514,IPTAG,0,2562,"
+                + "2026/11/22 13:00:00,vsys1,203.0.113.66,activedefense-block,register,1,86400,XMLAPI,xml-api,,1,0x0";
+        service.sendUdp(gp);
+        service.sendUdp(oldGp);
+        try (Socket socket = service.openTcp()) {
+            RunningService.write(socket, edl + "\n" + tag + "\n");
+        }
+
+        Map<String, String> g = awaitOneRow("fw-events-gp");
+        assertEquals("GLOBALPROTECT", g.get("log_type"));
+        assertEquals("203.0.113.77", g.get("src_ip"));
+        assertEquals("bigbob@example.com", g.get("src_user"));
+        assertEquals("gateway-auth", g.get("event_id"));
+        assertEquals("login", g.get("stage"));
+        assertEquals("ldap", g.get("auth_method"));
+        assertEquals("failure", g.get("status"));
+        assertEquals("Authentication failed: Invalid username or password", g.get("reason"));
+        assertEquals("ABCVPN Gateway", g.get("object"));
+        assertEquals("US", g.get("src_location"));
+
+        Map<String, String> o = awaitOneRow("fw-events-old");
+        assertEquals("64.135.77.120", o.get("src_ip"));
+        assertEquals("Admin", o.get("src_user"));
+        assertEquals("failure", o.get("status"));
+        assertEquals("globalprotectportal-auth-fail", o.get("event_id"));
+
+        Map<String, String> e = awaitOneRow("fw-events-sys");
+        assertEquals("edl-cli-auth-failure", e.get("event_id"));
+        assertEquals("AD-EDL", e.get("object"));
+        assertEquals("EDL(AD-EDL) auth failed", e.get("description"));
+        assertEquals("critical", e.get("severity"));
+
+        Map<String, String> t = awaitOneRow("fw-events-tag");
+        assertEquals("203.0.113.66", t.get("src_ip"));
+        assertEquals("activedefense-block", t.get("tag_name"));
+        assertEquals("register", t.get("event_id"));
+        assertEquals("86400", t.get("timeout_seconds"));
+        assertEquals("XMLAPI", t.get("object"));
+
+        var answer = service.http("GET", "/api/records?range=7d&eventId=gateway-auth&status=failure&device=fw-events-gp",
+                null, "Authorization", ADMIN);
+        assertEquals(200, answer.statusCode());
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"eventId\":\"gateway-auth\"") && body.contains("\"status\":\"failure\"")
+                && body.contains("\"authMethod\":\"ldap\""), body);
+        var none = service.http("GET", "/api/records?range=7d&eventId=gateway-auth&status=success&device=fw-events-gp",
+                null, "Authorization", ADMIN);
+        assertTrue(new String(none.body(), StandardCharsets.UTF_8).contains("\"records\":[]"),
+                new String(none.body(), StandardCharsets.UTF_8));
     }
 
     private static Map<String, String> awaitOneRow(String device) throws SQLException {

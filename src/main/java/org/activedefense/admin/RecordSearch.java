@@ -55,19 +55,30 @@ public final class RecordSearch {
             new Column("application", "application", 's'),
             new Column("threatName", "threat_name", 's'),
             new Column("threatId", "threat_id", 'l'),
-            new Column("severity", "severity", 's'));
+            new Column("severity", "severity", 's'),
+            new Column("eventId", "event_id", 's'),
+            new Column("object", "object", 's'),
+            new Column("status", "status", 's'),
+            new Column("authMethod", "auth_method", 's'),
+            new Column("stage", "stage", 's'),
+            new Column("reason", "reason", 's'),
+            new Column("tagName", "tag_name", 's'),
+            new Column("timeoutSeconds", "timeout_seconds", 'i'),
+            new Column("description", "description", 's'));
 
     /** Text filters: query parameter and the column it must equal. */
-    private static final Map<String, String> EQUALS = Map.of(
-            "device", "device",
-            "srcCountry", "src_location",
-            "dstCountry", "dst_location",
-            "srcUser", "src_user",
-            "type", "log_type",
-            "subtype", "subtype",
-            "action", "action",
-            "rule", "rule_name",
-            "severity", "severity");
+    private static final Map<String, String> EQUALS = Map.ofEntries(
+            Map.entry("eventId", "event_id"),
+            Map.entry("status", "status"),
+            Map.entry("device", "device"),
+            Map.entry("srcCountry", "src_location"),
+            Map.entry("dstCountry", "dst_location"),
+            Map.entry("srcUser", "src_user"),
+            Map.entry("type", "log_type"),
+            Map.entry("subtype", "subtype"),
+            Map.entry("action", "action"),
+            Map.entry("rule", "rule_name"),
+            Map.entry("severity", "severity"));
 
     private static final String SELECT;
 

@@ -17,7 +17,8 @@ final class CopyRowEncoder {
     /** Column list, in the order {@link #append} writes them. */
     static final String COLUMNS = "received_at, device, sender, format, log_type, subtype, src_ip, dst_ip, "
             + "src_port, dst_port, src_location, dst_location, src_user, src_zone, dst_zone, rule_name, "
-            + "rule_uuid, action, protocol, application, threat_name, threat_id, severity, generated_at, raw";
+            + "rule_uuid, action, protocol, application, threat_name, threat_id, severity, generated_at, raw, "
+            + "event_id, object, description, stage, auth_method, status, reason, tag_name, timeout_seconds";
 
     private CopyRowEncoder() {
     }
@@ -47,7 +48,16 @@ final class CopyRowEncoder {
         number(out, r.threatId).append('\t');
         text(out, r.severity).append('\t');
         time(out, r.generatedAt).append('\t');
-        text(out, r.raw).append('\n');
+        text(out, r.raw).append('\t');
+        text(out, r.eventId).append('\t');
+        text(out, r.object).append('\t');
+        text(out, r.description).append('\t');
+        text(out, r.stage).append('\t');
+        text(out, r.authMethod).append('\t');
+        text(out, r.status).append('\t');
+        text(out, r.reason).append('\t');
+        text(out, r.tagName).append('\t');
+        number(out, r.timeoutSeconds).append('\n');
     }
 
     /** The "yyyy-MM-dd HH:mm:ss" of the last second formatted, per writer thread: lines arrive in bursts. */

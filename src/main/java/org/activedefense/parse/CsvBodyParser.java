@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Iterator;
+import java.util.stream.IntStream;
 
 /**
  * Maps a PAN-OS CSV body (the default syslog format, 8.1–11.x, plus older and Cortex Data Lake lines)
@@ -52,9 +53,31 @@ final class CsvBodyParser {
     private static final int THREAT_RULE_UUID = 76;
     private static final int THREAT_HIGH_RES_TIME = 107;
 
+    private static final int SYSTEM_EVENT_ID = 8;
+    private static final int SYSTEM_OBJECT = 9;
     private static final int SYSTEM_SEVERITY = 13;
+    private static final int SYSTEM_DESCRIPTION = 14;
+
+    // GLOBALPROTECT, PAN-OS 9.1.3+ (FIELDS.md §5); the 9.1.0–9.1.2 layout is the same shifted by two.
+    private static final int GLOBALPROTECT_EVENT_ID = 8;
+    private static final int GLOBALPROTECT_STAGE = 9;
+    private static final int GLOBALPROTECT_AUTH_METHOD = 10;
     private static final int GLOBALPROTECT_SRC_USER = 12;
+    private static final int GLOBALPROTECT_SRC_REGION = 13;
     private static final int GLOBALPROTECT_PUBLIC_IP = 15;
+    private static final int GLOBALPROTECT_PUBLIC_IPV6 = 16;
+    private static final int GLOBALPROTECT_REASON = 25;
+    private static final int GLOBALPROTECT_ERROR = 26;
+    private static final int GLOBALPROTECT_DESCRIPTION = 27;
+    private static final int GLOBALPROTECT_STATUS = 28;
+    /** The portal's or gateway's name. */
+    private static final int GLOBALPROTECT_PORTAL = 33;
+
+    private static final int IPTAG_SRC_IP = 8;
+    private static final int IPTAG_TAG_NAME = 9;
+    private static final int IPTAG_EVENT_ID = 10;
+    private static final int IPTAG_TIMEOUT = 12;
+    private static final int IPTAG_DATA_SOURCE_NAME = 13;
     /** Pre-9.1.3 GlobalProtect lines carry two extra fields before the type ({@code …,11,0x0,GLOBALPROTECT,…}). */
     private static final int OLD_GLOBALPROTECT_SHIFT = 2;
 
@@ -71,15 +94,20 @@ final class CsvBodyParser {
     private static final Duration HIGH_RES_TOLERANCE = Duration.ofHours(48);
 
     /** Every position read below; the collector builds Strings for these only. */
-    private static final boolean[] READ = CsvFieldCollector.positions(
+    private static final boolean[] READ = CsvFieldCollector.positions(IntStream.concat(IntStream.of(
             TYPE, SUBTYPE, GENERATED_TIME, SRC_IP, DST_IP, RULE_NAME, SRC_USER, APPLICATION, SRC_ZONE, DST_ZONE,
             SRC_PORT, DST_PORT, PROTOCOL, ACTION,
             TRAFFIC_SRC_LOCATION, TRAFFIC_DST_LOCATION, TRAFFIC_RULE_UUID, TRAFFIC_HIGH_RES_TIME,
             THREAT_ID, THREAT_SEVERITY, THREAT_SRC_LOCATION, THREAT_DST_LOCATION, THREAT_RULE_UUID,
-            THREAT_HIGH_RES_TIME, SYSTEM_SEVERITY, GLOBALPROTECT_SRC_USER, GLOBALPROTECT_PUBLIC_IP,
+            THREAT_HIGH_RES_TIME, SYSTEM_EVENT_ID, SYSTEM_OBJECT, SYSTEM_SEVERITY, SYSTEM_DESCRIPTION,
+            IPTAG_SRC_IP, IPTAG_TAG_NAME, IPTAG_EVENT_ID, IPTAG_TIMEOUT, IPTAG_DATA_SOURCE_NAME,
             TYPE + OLD_GLOBALPROTECT_SHIFT, SUBTYPE + OLD_GLOBALPROTECT_SHIFT, GENERATED_TIME + OLD_GLOBALPROTECT_SHIFT,
-            GLOBALPROTECT_SRC_USER + OLD_GLOBALPROTECT_SHIFT, GLOBALPROTECT_PUBLIC_IP + OLD_GLOBALPROTECT_SHIFT,
-            FUTURE_USE, CORTEX_TYPE, CORTEX_SUBTYPE, CORTEX_GENERATED_TIME);
+            FUTURE_USE, CORTEX_TYPE, CORTEX_SUBTYPE, CORTEX_GENERATED_TIME),
+            // GLOBALPROTECT positions in both layouts
+            IntStream.of(GLOBALPROTECT_EVENT_ID, GLOBALPROTECT_STAGE, GLOBALPROTECT_AUTH_METHOD, GLOBALPROTECT_SRC_USER,
+                    GLOBALPROTECT_SRC_REGION, GLOBALPROTECT_PUBLIC_IP, GLOBALPROTECT_PUBLIC_IPV6, GLOBALPROTECT_REASON,
+                    GLOBALPROTECT_ERROR, GLOBALPROTECT_DESCRIPTION, GLOBALPROTECT_STATUS, GLOBALPROTECT_PORTAL)
+                    .flatMap(p -> IntStream.of(p, p + OLD_GLOBALPROTECT_SHIFT))).toArray());
 
     private static final int MAX_TYPE_LENGTH = 32;
     private static final int LIBRARY_MESSAGE_LIMIT = 100;
@@ -152,12 +180,9 @@ final class CsvBodyParser {
         switch (type) {
             case "TRAFFIC" -> trafficOrThreat(fields, record, zone, true);
             case "THREAT" -> trafficOrThreat(fields, record, zone, false);
-            case "SYSTEM" -> record.severity = fields.field(SYSTEM_SEVERITY);
-            case "GLOBALPROTECT" -> {
-                record.srcUser = fields.field(GLOBALPROTECT_SRC_USER + shift);
-                // Informational only: not a TRAFFIC/THREAT line, so a bad address is dropped, not fatal.
-                record.srcIp = IpLiteral.canonical(fields.field(GLOBALPROTECT_PUBLIC_IP + shift));
-            }
+            case "SYSTEM" -> system(fields, record);
+            case "GLOBALPROTECT" -> globalProtect(fields, record, shift);
+            case "IPTAG" -> ipTag(fields, record);
             default -> {
                 // Stored with type, subtype, time, device and raw line; positions differ per type.
             }
@@ -203,6 +228,47 @@ final class CsvBodyParser {
                 || Duration.between(record.generatedAt, precise).abs().compareTo(HIGH_RES_TOLERANCE) <= 0)) {
             record.generatedAt = precise;
         }
+    }
+
+    private static void system(CsvFieldCollector fields, LogRecord record) {
+        record.eventId = FieldDecoder.text(fields.field(SYSTEM_EVENT_ID));
+        record.object = FieldDecoder.text(fields.field(SYSTEM_OBJECT));
+        record.severity = fields.field(SYSTEM_SEVERITY);
+        record.description = FieldDecoder.text(fields.field(SYSTEM_DESCRIPTION));
+        if ("globalprotect".equals(record.subtype)) {
+            GlobalProtectSystemEvent.read(record);
+        }
+    }
+
+    /**
+     * GLOBALPROTECT (PAN-OS 9.1+): the public address is the client's, as the firewall saw it, so it
+     * is the row's source; an address present but malformed rejects the line, since authentication
+     * events feed detection. {@code 0.0.0.0} stands for "no IPv4 address" (the client came over IPv6).
+     */
+    private static void globalProtect(CsvFieldCollector fields, LogRecord record, int shift)
+            throws RejectedLineException {
+        record.eventId = FieldDecoder.text(fields.field(GLOBALPROTECT_EVENT_ID + shift));
+        record.stage = FieldDecoder.text(fields.field(GLOBALPROTECT_STAGE + shift));
+        record.authMethod = FieldDecoder.text(fields.field(GLOBALPROTECT_AUTH_METHOD + shift));
+        record.srcUser = FieldDecoder.text(fields.field(GLOBALPROTECT_SRC_USER + shift));
+        record.srcLocation = FieldDecoder.text(fields.field(GLOBALPROTECT_SRC_REGION + shift));
+        String v4 = FieldDecoder.address(fields.field(GLOBALPROTECT_PUBLIC_IP + shift), true, "public");
+        String v6 = FieldDecoder.address(fields.field(GLOBALPROTECT_PUBLIC_IPV6 + shift), true, "public IPv6");
+        record.srcIp = v4 != null && !v4.equals("0.0.0.0") ? v4 : v6 != null && !v6.equals("::") ? v6 : null;
+        String reason = FieldDecoder.text(fields.field(GLOBALPROTECT_REASON + shift));
+        record.reason = reason != null ? reason : FieldDecoder.text(fields.field(GLOBALPROTECT_ERROR + shift));
+        record.description = FieldDecoder.text(fields.field(GLOBALPROTECT_DESCRIPTION + shift));
+        record.status = FieldDecoder.text(fields.field(GLOBALPROTECT_STATUS + shift));
+        record.object = FieldDecoder.text(fields.field(GLOBALPROTECT_PORTAL + shift));
+    }
+
+    /** IPTAG: an address registered to or removed from a tag (by the XML API, a User-ID agent, ...). */
+    private static void ipTag(CsvFieldCollector fields, LogRecord record) {
+        record.srcIp = IpLiteral.canonical(fields.field(IPTAG_SRC_IP));
+        record.tagName = FieldDecoder.text(fields.field(IPTAG_TAG_NAME));
+        record.eventId = FieldDecoder.text(fields.field(IPTAG_EVENT_ID));
+        record.timeoutSeconds = FieldDecoder.seconds(fields.field(IPTAG_TIMEOUT));
+        record.object = FieldDecoder.text(fields.field(IPTAG_DATA_SOURCE_NAME));
     }
 
     /**

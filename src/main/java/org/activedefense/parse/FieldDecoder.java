@@ -40,6 +40,22 @@ final class FieldDecoder {
         return canonical;
     }
 
+    /** A count of seconds (1–10 decimal digits, at most {@link Integer#MAX_VALUE}), or null when absent or not one. */
+    static Integer seconds(String field) {
+        if (field == null || field.isEmpty() || field.length() > 10) {
+            return null;
+        }
+        long value = 0;
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value <= Integer.MAX_VALUE ? (int) value : null;
+    }
+
     /** As {@link #address}, for a port 0..65535. */
     static Integer port(String field, boolean strict, String side) throws RejectedLineException {
         int port = port(field);

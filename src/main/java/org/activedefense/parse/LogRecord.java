@@ -41,6 +41,30 @@ public final class LogRecord {
     public String threatName;
     public Long threatId;
     public String severity;
+    /**
+     * The event's name: SYSTEM {@code eventid} (e.g. {@code globalprotectportal-auth-fail}),
+     * GLOBALPROTECT event (e.g. {@code gateway-auth}), IPTAG event ({@code register}, {@code unregister}).
+     */
+    public String eventId;
+    /**
+     * What the event is about: SYSTEM {@code object}, GLOBALPROTECT portal or gateway name, IPTAG
+     * data source name (who registered the tag, e.g. {@code XMLAPI}).
+     */
+    public String object;
+    /** SYSTEM description ({@code opaque}, up to 512 bytes), GLOBALPROTECT description. */
+    public String description;
+    /** GLOBALPROTECT stage ({@code login}, {@code before-login}, {@code configuration}, {@code tunnel}, ...). */
+    public String stage;
+    /** GLOBALPROTECT authentication method ({@code ldap}, {@code saml}, {@code Cookie}, ...; SYSTEM form: "Auth type"). */
+    public String authMethod;
+    /** GLOBALPROTECT status: {@code success} or {@code failure} (SYSTEM form: from the event id's -succ / -fail). */
+    public String status;
+    /** GLOBALPROTECT reason or error text (SYSTEM form: its "Reason:"). */
+    public String reason;
+    /** IPTAG tag name. */
+    public String tagName;
+    /** IPTAG timeout of the address-to-tag mapping, in seconds (0 = never expires). */
+    public Integer timeoutSeconds;
     /** The firewall's own time stamp (generated time), resolved in the device's time zone. */
     public Instant generatedAt;
     /** The whole line as received (after framing), or null when raw-line keeping is off. */

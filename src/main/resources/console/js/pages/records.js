@@ -18,6 +18,8 @@ const TEXT_FILTERS = [
   ['action', 'Action', 'deny'],
   ['rule', 'Rule', ''],
   ['severity', 'Threat severity', 'critical'],
+  ['eventId', 'Event (SYSTEM, GlobalProtect, IP tag)', 'gateway-auth'],
+  ['status', 'Event status', 'failure'],
 ];
 const FILTER_KEYS = ['range', 'from', 'to', ...TEXT_FILTERS.map(f => f[0])];
 
@@ -155,7 +157,7 @@ function recordsTable(rows, filters, custom, limit, ctx) {
       title: `Show only records with ${key} ${value}`, text: value + (extra ? ':' + extra : '') })
     : '';
   const headers = ['Received', 'Firewall', 'Type', 'Source', 'Src country', 'Src user', 'Destination', 'Dst country',
-    'Zones', 'Rule', 'Action', 'Application', 'Threat', 'Severity', ''];
+    'Zones', 'Rule', 'Action', 'Application', 'Threat', 'Severity', 'Event', ''];
   return table(headers, rows.map(r => ({
     attrs: { class: 'record' },
     cells: [
@@ -173,10 +175,21 @@ function recordsTable(rows, filters, custom, limit, ctx) {
       [r.application || '', r.protocol ? ` (${r.protocol})` : ''].join(''),
       [r.threatName || '', r.threatId && r.threatId !== r.threatName ? ` [${r.threatId}]` : ''].join(''),
       r.severity || '',
+      eventCell(r),
       ctx.isAdmin && r.src ? button('Blacklist it', () => blacklistDialog(r, ctx),
         { class: 'small danger', dataset: { action: 'blacklist', address: r.src } }) : '',
     ],
   })), { empty: 'No records match these filters.', class: 'records-table' });
+}
+
+// SYSTEM, GLOBALPROTECT and IPTAG lines: what happened, how it ended, to what; the description on hover.
+function eventCell(r) {
+  if (!r.eventId) {
+    return '';
+  }
+  const parts = [r.eventId, r.status ? ` (${r.status})` : '', r.object ? ` ${r.object}` : '',
+    r.tagName ? ` tag ${r.tagName}` : '', r.reason ? `: ${r.reason}` : ''];
+  return el('span', { class: 'event', text: parts.join(''), title: r.description || '' });
 }
 
 async function blacklistDialog(record, ctx) {

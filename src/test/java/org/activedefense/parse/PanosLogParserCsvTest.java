@@ -224,14 +224,112 @@ class PanosLogParserCsvTest {
         assertEquals("203.0.113.9", r.srcIp);
     }
 
+    /** Authentication events feed detection (the brute-force case), so a malformed public address is a kept rejection. */
     @Test
-    void globalProtectWithBadPublicAddressIsStoredWithoutIt() throws Exception {
+    void globalProtectWithBadPublicAddressIsRejected() {
         String line = "1,2024/09/16 07:43:04,012801096514,GLOBALPROTECT,0,2562,2024/09/16 07:43:04,vsys1,"
                 + "gateway-auth,login,Cookie,,jdoe,US,laptop,not-an-ip,0.0.0.0";
+        assertEquals("invalid public address: 'not-an-ip'", reason(line));
+    }
+
+    @Test
+    void oldGlobalProtectLayoutHasEveryTypedField() throws Exception {
+        String line = "1,2020/04/01 10:49:35,012801096514,11,0x0,GLOBALPROTECT,0,2305,2020/04/01 10:49:30,vsys1,"
+                + "portal-auth,login,ldap,,jdoe,DE,laptop-7,203.0.113.9,0.0.0.0,10.8.0.4,0.0.0.0,host-id,,5.1.1,Windows,"
+                + "\"Microsoft Windows 10 Pro , 64-bit\",1,,Authentication failed: Invalid username or password,,failure,"
+                + ",0,,0,GP Portal";
         LogRecord r = parse(line);
-        assertEquals("GLOBALPROTECT", r.logType);
+        assertEquals("portal-auth", r.eventId);
+        assertEquals("login", r.stage);
+        assertEquals("ldap", r.authMethod);
+        assertEquals("DE", r.srcLocation);
+        assertEquals("failure", r.status);
+        assertEquals("Authentication failed: Invalid username or password", r.reason);
+        assertEquals("GP Portal", r.object);
+        assertEquals("203.0.113.9", r.srcIp);
+    }
+
+    @Test
+    void globalProtectOverIpv6TakesThePublicIpv6Address() throws Exception {
+        String line = "1,2024/09/16 07:43:04,012801096514,GLOBALPROTECT,0,2562,2024/09/16 07:43:04,vsys1,"
+                + "gateway-auth,login,saml,,jdoe,US,laptop,0.0.0.0,2001:DB8::0:7,0.0.0.0,::,,,6.1.0,Mac,x,1,,,,success";
+        LogRecord r = parse(line);
+        assertEquals("2001:db8::7", r.srcIp);
+        assertEquals("success", r.status);
+        assertNull(r.reason);
+    }
+
+    @Test
+    void systemEventIdObjectAndDescription() throws Exception {
+        LogRecord r = parse("1,2026/11/22 13:00:00,012801096514,SYSTEM,general,2562,2026/11/22 13:00:00,,"
+                + "tls-edl-auth-failure,ActiveDefense-EDL,0,0,general,critical,"
+                + "\"EDL(ActiveDefense-EDL) TLS auth failed, url: https://edl.example/files/blacklist.txt\",7,0x0");
+        assertEquals("tls-edl-auth-failure", r.eventId);
+        assertEquals("ActiveDefense-EDL", r.object);
+        assertEquals("critical", r.severity);
+        assertEquals("EDL(ActiveDefense-EDL) TLS auth failed, url: https://edl.example/files/blacklist.txt",
+                r.description);
+        assertNull(r.srcIp, "a SYSTEM line names no source unless it is a GlobalProtect event");
+    }
+
+    @Test
+    void ipTagRegistration() throws Exception {
+        LogRecord r = parse("1,2026/11/22 13:00:00,012801096514,IPTAG,0,2562,2026/11/22 13:00:00,vsys1,"
+                + "203.0.113.66,activedefense-block,register,1,86400,XMLAPI,xml-api,,123,0x0,0,0,0,0,,PA-220,1,"
+                + "2026-11-22T13:00:00.123+00:00");
+        assertEquals("IPTAG", r.logType);
+        assertEquals("203.0.113.66", r.srcIp);
+        assertEquals("activedefense-block", r.tagName);
+        assertEquals("register", r.eventId);
+        assertEquals(86400, r.timeoutSeconds);
+        assertEquals("XMLAPI", r.object);
+    }
+
+    @Test
+    void ipTagWithoutTimeoutOrAddress() throws Exception {
+        LogRecord r = parse("1,2026/11/22 13:00:00,012801096514,IPTAG,0,2562,2026/11/22 13:00:00,vsys1,"
+                + "no-address,t,unregister,1,-5");
         assertNull(r.srcIp);
-        assertEquals("jdoe", r.srcUser);
+        assertNull(r.timeoutSeconds);
+        assertEquals("unregister", r.eventId);
+    }
+
+    @Test
+    void preNineOneGlobalProtectSystemEventNamesTheClient() throws Exception {
+        LogRecord r = parse("1,2016/02/24 22:45:30,007200001165,SYSTEM,globalprotect,0,2016/02/24 22:41:12,,"
+                + "globalprotectgateway-auth-fail,VPN-GW-N,0,0,general,informational,\"GlobalProtect gateway user "
+                + "authentication failed. Login from: 64.135.77.120, User name: Admin, Client OS version: Microsoft "
+                + "Windows 10 Pro , 64-bit, Reason: Authentication failed: Invalid username or password , Auth type: "
+                + "profile.\",642008,0x8000000000000000,0,0,0,0,,PA-VM");
+        assertEquals("globalprotectgateway-auth-fail", r.eventId);
+        assertEquals("VPN-GW-N", r.object);
+        assertEquals("64.135.77.120", r.srcIp);
+        assertEquals("Admin", r.srcUser);
+        assertEquals("failure", r.status);
+        assertEquals("Authentication failed: Invalid username or password", r.reason);
+        assertEquals("profile", r.authMethod);
+    }
+
+    /** The user name is the client's text: it cannot move the address, and it stays whole. */
+    @Test
+    void preNineOneGlobalProtectUserNameCannotForgeTheAddress() throws Exception {
+        String hostileUser = "x, Login from: 8.8.8.8, Reason: none, Auth type: forged";
+        LogRecord r = parse("1,2016/02/24 22:45:30,007200001165,SYSTEM,globalprotect,0,2016/02/24 22:41:12,,"
+                + "globalprotectportal-auth-fail,GP-Portal-1,0,0,general,informational,\"GlobalProtect portal user "
+                + "authentication failed. Login from: 64.135.77.120, User name: " + hostileUser + ", Reason: "
+                + "Authentication failed: Invalid username or password , Auth type: profile.\",1,0x0");
+        assertEquals("64.135.77.120", r.srcIp);
+        assertEquals(hostileUser, r.srcUser);
+        assertEquals("Authentication failed: Invalid username or password", r.reason);
+        assertEquals("profile", r.authMethod);
+
+        // an event without "Login from:" before the user name takes no address from it
+        LogRecord logout = parse("1,2016/02/24 22:06:06,007200001165,SYSTEM,globalprotect,0,2016/02/24 22:01:41,,"
+                + "globalprotectgateway-logout-succ,VPN-GW-N,0,0,general,informational,\"GlobalProtect gateway user "
+                + "logout succeeded. User name: y, Login from: 8.8.8.8, Client OS version: Windows, Reason: client "
+                + "logout.\",641977,0x0");
+        assertNull(logout.srcIp);
+        assertEquals("success", logout.status);
     }
 
     @Test

@@ -248,7 +248,17 @@ class PanosLogParserSamplesTest {
         assertEquals("jdoe", r.srcUser);
         assertEquals("192.0.2.56", r.srcIp);
         assertEquals("FOO-BAR.example.com", r.device);
-        assertEquals("bigbob@example.com", parse(LAYER3, 25).srcUser);
+        assertEquals("gateway-auth", r.eventId);
+        assertEquals("login", r.stage);
+        assertEquals("Cookie", r.authMethod);
+        assertEquals("success", r.status);
+        assertEquals("ABCVPN Gateway", r.object);
+        LogRecord failed = parse(LAYER3, 25);
+        assertEquals("bigbob@example.com", failed.srcUser);
+        assertEquals("192.0.2.77", failed.srcIp);
+        assertEquals("ldap", failed.authMethod);
+        assertEquals("failure", failed.status);
+        assertEquals("Authentication failed: Invalid username or password", failed.reason);
         LogRecord ietf = parse(LAYER3, 26);
         assertEquals("foo-example1", ietf.device);
         assertEquals("192.0.2.26", ietf.srcIp);
@@ -352,6 +362,30 @@ class PanosLogParserSamplesTest {
         assertEquals("informational", r.severity);
         assertEquals("BD-Panorama", r.device);
         assertEquals(Instant.parse("2016-02-24T22:01:41Z"), r.generatedAt);
+    }
+
+    /** PAN-OS before 9.1 logs GlobalProtect logins as SYSTEM lines; the client is read from the description. */
+    @Test
+    void splunkOldGlobalProtectLogins() throws Exception {
+        LogRecord failed = parse(SPLUNK_GP, 15);
+        assertEquals("globalprotectportal-auth-fail", failed.eventId);
+        assertEquals("GP-Portal-1", failed.object);
+        assertEquals("60.28.233.48", failed.srcIp);
+        assertEquals("Administrator", failed.srcUser);
+        assertEquals("failure", failed.status);
+        assertEquals("Authentication failed: Invalid username or password", failed.reason);
+        // the firewall cut the description at its length limit: "Auth type: profi"
+        assertEquals("profi", failed.authMethod);
+        LogRecord succeeded = parse(SPLUNK_GP, 12);
+        assertEquals("globalprotectgateway-auth-succ", succeeded.eventId);
+        assertEquals("216.113.183.230", succeeded.srcIp);
+        assertEquals("tng\\picard", succeeded.srcUser);
+        assertEquals("success", succeeded.status);
+        assertEquals("profile", succeeded.authMethod);
+        LogRecord logout = parse(SPLUNK_GP, 1);
+        assertEquals("globalprotectgateway-logout-succ", logout.eventId);
+        assertNull(logout.srcIp);
+        assertEquals("tng\\picard", logout.srcUser);
     }
 
     @Test
